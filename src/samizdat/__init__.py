@@ -1,0 +1,3 @@
+"""samizdat: self-hosted publishing for essays and their discussion."""
+
+__version__ = "0.1.0"

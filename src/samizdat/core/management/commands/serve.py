@@ -1,0 +1,74 @@
+"""``samizdat serve``: migrate, collect static files, and serve with granian."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
+
+
+class Command(BaseCommand):
+    help = "Apply migrations, then serve samizdat with granian (a production WSGI server)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
+        parser.add_argument("--port", type=int, default=8000, help="Port to listen on.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Worker processes (default: one per core).",
+        )
+        parser.add_argument(
+            "--no-migrate", action="store_true", help="Do not apply migrations first."
+        )
+
+    def handle(self, *args, **options):
+        self.prepare(migrate=not options["no_migrate"])
+        self.serve(options["host"], options["port"], options["workers"])
+
+    def prepare(self, *, migrate: bool = True) -> None:
+        """Bring the database and static files up to date."""
+        if migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+        if not settings.WHITENOISE_USE_FINDERS:
+            call_command("collectstatic", interactive=False, verbosity=0)
+
+    def serve(self, host: str, port: int, workers: int) -> None:
+        from granian import Granian
+        from granian.constants import Interfaces
+
+        if workers < 1:
+            raise CommandError("--workers must be at least 1.")
+        self.check_port(host, port)
+        # Workers open their own connections; none may be inherited from this process.
+        connections.close_all()
+        self.stdout.write(
+            f"Serving samizdat at http://{host}:{port}/ with granian, {workers} worker(s)."
+        )
+        Granian(
+            "samizdat.wsgi:application",
+            address=host,
+            port=port,
+            interface=Interfaces.WSGI,
+            workers=workers,
+            respawn_failed_workers=True,
+            log_access=bool(os.environ.get("SAMIZDAT_ACCESS_LOG")),
+        ).serve()
+
+    def check_port(self, host: str, port: int) -> None:
+        """Fail with a clear message when the address is taken, before starting workers."""
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+            except OSError as exc:
+                raise CommandError(
+                    f"Cannot listen on {host}:{port}: {exc.strerror}. "
+                    "Is another server running there? Choose another --port."
+                ) from exc

@@ -1,0 +1,109 @@
+"""Turn what authors and readers write into safe HTML, once, when it is saved.
+
+Markdown goes through markdown-it-py (CommonMark, plus footnotes for essays),
+and the HTML it produces always goes through nh3 afterwards: Markdown lets raw
+HTML through, so sanitizing must come last. Nothing here runs at read time.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+
+import nh3
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
+URL_SCHEMES = {"http", "https", "mailto"}
+
+# Essays: nh3's defaults plus what footnotes and figures need.
+POST_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "figure", "figcaption"}
+POST_ATTRIBUTES = {key: set(value) for key, value in nh3.ALLOWED_ATTRIBUTES.items()}
+POST_ATTRIBUTES["a"] = POST_ATTRIBUTES.get("a", set()) | {"title", "id"}
+POST_ATTRIBUTES["img"] = POST_ATTRIBUTES.get("img", set()) | {"title", "loading"}
+POST_ATTRIBUTES["li"] = {"id"}
+POST_ATTRIBUTES["th"] = POST_ATTRIBUTES.get("th", set()) | {"style"}
+POST_ATTRIBUTES["td"] = POST_ATTRIBUTES.get("td", set()) | {"style"}
+POST_CLASSES = {
+    "sup": {"footnote-ref"},
+    "hr": {"footnotes-sep"},
+    "section": {"footnotes"},
+    "ol": {"footnotes-list"},
+    "li": {"footnote-item"},
+    "a": {"footnote-backref"},
+}
+
+# Comments: what WordPress allows in comments, minus anything that can style,
+# position or embed. Links get rel="nofollow ugc" so spam earns no rank.
+COMMENT_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "cite", "code", "del", "em", "i",
+    "li", "ol", "p", "pre", "q", "s", "strike", "strong", "sub", "sup", "ul",
+}  # fmt: skip
+COMMENT_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "blockquote": {"cite"}}
+
+
+@cache
+def _post_markdown() -> MarkdownIt:
+    return (
+        MarkdownIt("commonmark", {"typographer": True})
+        .enable(["table", "strikethrough", "replacements", "smartquotes"])
+        .use(footnote_plugin)
+    )
+
+
+@cache
+def _comment_markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"linkify": False}).enable("strikethrough")
+
+
+def sanitize_post_html(source: str) -> str:
+    """Sanitize HTML written by a site author."""
+    return nh3.clean(
+        source,
+        tags=POST_TAGS,
+        attributes=POST_ATTRIBUTES,
+        allowed_classes=POST_CLASSES,
+        filter_style_properties={"text-align"},
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+def sanitize_comment_html(source: str) -> str:
+    """Sanitize HTML written by a reader."""
+    return nh3.clean(
+        source,
+        tags=COMMENT_TAGS,
+        attributes=COMMENT_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow ugc noopener noreferrer",
+    )
+
+
+def render_post_markdown(source: str) -> str:
+    """Render an essay's Markdown (CommonMark and footnotes) to sanitized HTML."""
+    return sanitize_post_html(_post_markdown().render(source))
+
+
+def render_comment_markdown(source: str) -> str:
+    """Render a comment's Markdown to sanitized HTML."""
+    return sanitize_comment_html(_comment_markdown().render(source))
+
+
+_TAG_RE = re.compile(r"<[^>]*>")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def plain_text(fragment: str) -> str:
+    """Return the text of an HTML fragment, whitespace collapsed."""
+    text = nh3.clean(fragment, tags=set())
+    return _SPACE_RE.sub(" ", html.unescape(_TAG_RE.sub(" ", text))).strip()
+
+
+def truncate_words(text: str, count: int) -> str:
+    """Cut text to at most ``count`` words, marking the cut with an ellipsis."""
+    words = text.split()
+    if len(words) <= count:
+        return text
+    return " ".join(words[:count]).rstrip(",;:.") + "\u2026"

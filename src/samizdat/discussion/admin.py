@@ -1,0 +1,57 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from samizdat.discussion import services
+from samizdat.discussion.models import Comment, CommentStatus
+
+
+def _moderation_action(status: str, label: str, done: str):
+    def action(modeladmin, request, queryset):
+        changed = services.moderate(
+            queryset.select_related(None).only("pk", "status", "post_id"), status
+        )
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d comment %(done)s.", "%(count)d comments %(done)s.", changed)
+            % {"count": changed, "done": done},
+            messages.SUCCESS,
+        )
+
+    action.__name__ = f"mark_{status}"
+    return admin.action(description=label)(action)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["author_name", "short_body", "post", "status", "created_at", "ip_address"]
+    list_filter = ["status", "created_at"]
+    list_select_related = ["post"]
+    search_fields = ["author_name", "author_email", "author_url", "body", "ip_address"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["post", "parent", "user"]
+    readonly_fields = ["created_at", "ip_address", "user_agent", "depth"]
+    fields = [
+        "post", "parent", "status", "body", ("author_name", "author_email", "author_url"),
+        "user", ("created_at", "ip_address", "depth"), "user_agent",
+    ]  # fmt: skip
+    actions = [
+        _moderation_action(CommentStatus.APPROVED, _("Approve selected comments"), "approved"),
+        _moderation_action(CommentStatus.PENDING, _("Unapprove selected comments"), "unapproved"),
+        _moderation_action(
+            CommentStatus.SPAM, _("Mark selected comments as spam"), "marked as spam"
+        ),
+        _moderation_action(
+            CommentStatus.TRASH, _("Move selected comments to the trash"), "trashed"
+        ),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a saved comment to another post or thread would break its thread.
+        if obj is not None:
+            return [*self.readonly_fields, "post", "parent"]
+        return self.readonly_fields
+
+    @admin.display(description=_("comment"))
+    def short_body(self, obj: Comment) -> str:
+        return obj.body if len(obj.body) <= 80 else obj.body[:79] + "\u2026"

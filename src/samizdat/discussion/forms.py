@@ -1,0 +1,76 @@
+"""The "Leave a Reply" form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from samizdat.discussion.app_settings import app_settings
+from samizdat.discussion.services import CommentDraft
+
+
+class CommentForm(forms.Form):
+    """A guest's comment: the text, a name and email, and an optional website."""
+
+    post_id = forms.IntegerField(widget=forms.HiddenInput)
+    parent_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    body = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 45}),
+        error_messages={"required": _("Please type your comment text.")},
+    )
+    author_name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        error_messages={"required": _("Please enter your name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    author_email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("Your email address will not be published."),
+        error_messages={
+            "required": _("Please enter your email address."),
+            "invalid": _("Please enter a valid email address."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    author_url = forms.URLField(
+        label=_("Website"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": _("Please enter a valid web address.")},
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    remember = forms.BooleanField(
+        label=_("Save my name, email, and website in this browser for the next time I comment."),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = app_settings.MAX_LENGTH
+        body = self.fields["body"]
+        body.max_length = limit
+        body.validators.append(
+            MaxLengthValidator(
+                limit,
+                message=_(
+                    "Your comment is too long: at most %(limit_value)d characters, "
+                    "and it has %(show_value)d."
+                ),
+            )
+        )
+        body.widget.attrs["maxlength"] = str(limit)
+
+    def draft(self) -> CommentDraft:
+        data = self.cleaned_data
+        return CommentDraft(
+            body=data["body"],
+            author_name=data["author_name"],
+            author_email=data["author_email"],
+            author_url=data.get("author_url") or "",
+            parent_id=data.get("parent_id"),
+        )

@@ -1,0 +1,123 @@
+"""Comments on posts, threaded by parent, with their moderation status."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from samizdat.core import markup
+
+
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    SPAM = "spam", _("Spam")
+    TRASH = "trash", _("Trash")
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(
+        "publishing.Post", on_delete=models.CASCADE, related_name="comments", verbose_name=_("post")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("in reply to"),
+    )
+    # The top-level comment of the thread (None for a top-level comment): it lets one
+    # query fetch every reply on a page of threads, whatever their depth.
+    root = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+", editable=False
+    )
+    depth = models.PositiveSmallIntegerField(default=1, editable=False)
+
+    author_name = models.CharField(_("name"), max_length=200)
+    author_email = models.EmailField(_("email"), max_length=254, blank=True)
+    author_url = models.URLField(_("website"), max_length=500, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("user"),
+    )
+
+    body = models.TextField(_("comment"))
+    body_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=CommentStatus.choices,
+        default=CommentStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+        indexes = [
+            # A page of top-level comments, oldest first.
+            models.Index(
+                fields=["post", "status", "parent", "created_at", "id"], name="comment_toplevel_idx"
+            ),
+            # All replies in the threads shown on a page.
+            models.Index(fields=["root", "created_at"], name="comment_thread_idx"),
+            # Moderation ("previously approved") and the duplicate check.
+            models.Index(fields=["author_email", "status"], name="comment_author_idx"),
+            # Flood throttle by address.
+            models.Index(fields=["ip_address", "created_at"], name="comment_ip_idx"),
+            models.Index(fields=["status", "-created_at"], name="comment_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_name}: {markup.truncate_words(self.body, 8)}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember the stored status: the count receiver only runs when approval changes.
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
+    @property
+    def was_approved(self) -> bool:
+        """Return whether the stored row (as last loaded or saved) is approved."""
+        return getattr(self, "_loaded_status", None) == CommentStatus.APPROVED
+
+    def save(self, *args, **kwargs):
+        if self.parent_id is not None and self.root_id is None:
+            self.root_id = self.parent.root_id or self.parent_id
+            self.depth = self.parent.depth + 1
+        self.body_html = markup.render_comment_markdown(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
+    @property
+    def body_safe(self) -> SafeString:
+        # body_html was sanitized by nh3 when it was saved.
+        return mark_safe(self.body_html)  # noqa: S308
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == CommentStatus.APPROVED
+
+    @property
+    def anchor(self) -> str:
+        return f"comment-{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        from samizdat.discussion.threads import comment_url
+
+        return comment_url(self)

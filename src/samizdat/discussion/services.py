@@ -1,0 +1,133 @@
+"""Posting and moderating comments, and keeping posts' comment counts.
+
+Views and the admin call these; they hold no request-handling logic of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samizdat.discussion import signals
+from samizdat.discussion.app_settings import app_settings
+from samizdat.discussion.models import Comment, CommentStatus
+from samizdat.discussion.moderation import CommentRejected, get_moderator
+from samizdat.publishing.models import Post
+
+
+@dataclass
+class CommentDraft:
+    """What a reader submitted, already validated as form data."""
+
+    body: str
+    author_name: str
+    author_email: str
+    author_url: str = ""
+    parent_id: int | None = None
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """Return the client's address; behind a proxy, set SAMIZDAT_HTTPS and let nginx set it."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def resolve_parent(post: Post, parent_id: int | None) -> Comment | None:
+    """Return the comment being replied to, attached no deeper than the maximum depth."""
+    if parent_id is None:
+        return None
+    parent = (
+        Comment.objects.filter(pk=parent_id, post=post, status=CommentStatus.APPROVED)
+        .select_related("parent")
+        .first()
+    )
+    if parent is None:
+        raise CommentRejected(
+            _("The comment you are replying to is not available. Your comment was not posted."),
+            field="parent",
+        )
+    # A reply below the maximum depth joins its parent's siblings, as in WordPress.
+    while parent.depth >= app_settings.MAX_DEPTH and parent.parent_id is not None:
+        parent = parent.parent
+    return parent
+
+
+def post_comment(post: Post, draft: CommentDraft, request: HttpRequest, user=None) -> Comment:
+    """Validate, moderate and save a new comment; raise CommentRejected if refused."""
+    comment = Comment(
+        post=post,
+        body=draft.body,
+        author_name=draft.author_name,
+        author_email=draft.author_email,
+        author_url=draft.author_url,
+        user=user if user is not None and user.is_authenticated else None,
+        created_at=timezone.now(),
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
+    )
+    moderator = get_moderator()
+    with transaction.atomic():
+        # Lock the post row: on PostgreSQL this serializes the duplicate and flood checks
+        # with the insert (SQLite's IMMEDIATE transactions already do).
+        post = Post.objects.select_for_update().get(pk=post.pk)
+        comment.post = post
+        parent = resolve_parent(post, draft.parent_id)
+        comment.parent = parent  # Comment.save() derives the thread's root and the depth.
+        moderator.allow(comment)
+        comment.status = moderator.status_for(comment)
+        responses = signals.comment_will_be_posted.send(
+            sender=Comment, comment=comment, request=request
+        )
+        if any(response is False for _receiver, response in responses):
+            raise CommentRejected(_("Your comment could not be accepted."))
+        comment.save()  # The post_save receiver refreshes the post's count.
+        signals.comment_was_posted.send(sender=Comment, comment=comment, request=request)
+    return comment
+
+
+def moderate(comments: Iterable[Comment], status: str) -> int:
+    """Set the status of comments, refresh the counts of their posts, and say so."""
+    if status not in CommentStatus.values:
+        raise ValueError(f"unknown comment status {status!r}")
+    with transaction.atomic():
+        changed = [comment for comment in comments if comment.status != status]
+        if not changed:
+            return 0
+        Comment.objects.filter(pk__in=[comment.pk for comment in changed]).update(status=status)
+        for comment in changed:
+            comment.status = status
+        post_ids = {comment.post_id for comment in changed}
+        refresh_comment_counts(post_ids)
+        signals.comments_moderated.send(
+            sender=Comment, comments=changed, status=status, post_ids=post_ids
+        )
+    return len(changed)
+
+
+def refresh_comment_counts(post_ids: Iterable[int]) -> None:
+    """Store each post's count of approved comments, counted in one UPDATE."""
+    approved = (
+        Comment.objects.filter(post_id=OuterRef("pk"), status=CommentStatus.APPROVED)
+        .order_by()
+        .values("post_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Post.objects.filter(pk__in=list(post_ids)).update(
+        comment_count=Coalesce(Subquery(approved), Value(0))
+    )
+
+
+def visible_filter(pending_ids: Iterable[int] = ()) -> Q:
+    """Comments a reader sees: approved ones, and their own that wait for moderation."""
+    pending_ids = list(pending_ids)
+    visible = Q(status=CommentStatus.APPROVED)
+    if pending_ids:
+        visible |= Q(status=CommentStatus.PENDING, pk__in=pending_ids)
+    return visible

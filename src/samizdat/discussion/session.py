@@ -1,0 +1,48 @@
+"""What the reader's session remembers between comments.
+
+The author of a pending comment sees it until it is moderated (WordPress keeps
+this in a cookie); readers who ask are remembered for the next comment.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from samizdat.discussion.models import Comment
+
+PENDING_KEY = "samizdat_pending_comments"
+AUTHOR_KEY = "samizdat_comment_author"
+PENDING_LIMIT = 50
+
+
+def pending_ids(request: HttpRequest) -> list[int]:
+    """Return the ids of this reader's comments that may still be pending."""
+    session = getattr(request, "session", None)
+    # Reading an absent key must not create a session for every anonymous reader.
+    if session is None or (session.session_key is None and not session.modified):
+        return []
+    return [int(pk) for pk in session.get(PENDING_KEY, [])]
+
+
+def remember_pending(request: HttpRequest, comment: Comment) -> None:
+    ids = [*pending_ids(request), comment.pk][-PENDING_LIMIT:]
+    request.session[PENDING_KEY] = ids
+
+
+def remembered_author(request: HttpRequest) -> dict[str, str]:
+    session = getattr(request, "session", None)
+    if session is None or session.session_key is None:
+        return {}
+    return dict(session.get(AUTHOR_KEY, {}))
+
+
+def remember_author(request: HttpRequest, comment: Comment, remember: bool) -> None:
+    if remember:
+        request.session[AUTHOR_KEY] = {
+            "author_name": comment.author_name,
+            "author_email": comment.author_email,
+            "author_url": comment.author_url,
+            "remember": True,
+        }
+    elif AUTHOR_KEY in request.session:
+        del request.session[AUTHOR_KEY]

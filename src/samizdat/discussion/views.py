@@ -1,0 +1,49 @@
+"""Posting a comment, and the comment permalink."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_POST
+
+from samizdat.discussion import session
+from samizdat.discussion.forms import CommentForm
+from samizdat.discussion.models import Comment, CommentStatus
+from samizdat.discussion.moderation import CommentRejected
+from samizdat.discussion.services import post_comment
+from samizdat.discussion.threads import comment_url
+from samizdat.publishing.models import Post
+from samizdat.publishing.views import render_post
+
+
+@require_POST
+def post_comment_view(request: HttpRequest) -> HttpResponse:
+    """Take the "Leave a Reply" form; on any error show it again with the text kept."""
+    try:
+        post_id = int(request.POST.get("post_id", ""))
+    except ValueError as exc:
+        raise Http404("No such post.") from exc
+    # Draft and private posts do not exist for readers: 404, as their pages do.
+    post = get_object_or_404(Post.objects.live(), pk=post_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = post_comment(post, form.draft(), request, user=request.user)
+        except CommentRejected as rejection:
+            form.add_error(None, rejection.message)
+        else:
+            if comment.status == CommentStatus.PENDING:
+                session.remember_pending(request, comment)
+            session.remember_author(request, comment, form.cleaned_data.get("remember", False))
+            return HttpResponseRedirect(comment_url(comment))
+    return render_post(request, post, form=form, status=400)
+
+
+def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    """Redirect to the page and anchor where an approved comment is shown."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("post"), pk=pk, status=CommentStatus.APPROVED
+    )
+    if not comment.post.is_live:
+        raise Http404("No such comment.")
+    return HttpResponseRedirect(comment_url(comment))

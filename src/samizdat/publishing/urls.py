@@ -1,0 +1,59 @@
+"""Reader URLs in WordPress's default pretty-permalink shapes."""
+
+from django.urls import path, re_path, register_converter
+
+from samizdat.discussion import feeds as comment_feeds
+from samizdat.publishing import feeds, views
+
+
+class FixedDigits:
+    """A zero-padded number kept as text, so /2024/03/ round-trips exactly."""
+
+    digits = 2
+
+    @property
+    def regex(self):
+        return rf"[0-9]{{{self.digits}}}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return f"{int(value):0{self.digits}d}"
+
+
+class Year(FixedDigits):
+    digits = 4
+
+
+register_converter(Year, "yyyy")
+register_converter(FixedDigits, "dd")
+
+app_name = "publishing"
+
+post = "<yyyy:year>/<dd:month>/<dd:day>/<str:slug>/"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("page/<int:page>/", views.home, name="home-page"),
+    path("feed/", feeds.LatestPostsFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestPostsAtomFeed(), name="feed-atom"),
+    path("comments/feed/", comment_feeds.LatestCommentsFeed(), name="comments-feed"),
+    path("comments/feed/atom/", comment_feeds.LatestCommentsAtomFeed(), name="comments-feed-atom"),
+    path("category/<str:slug>/", views.category_archive, name="category"),
+    path("category/<str:slug>/page/<int:page>/", views.category_archive, name="category-page"),
+    path("tag/<str:slug>/", views.tag_archive, name="tag"),
+    path("tag/<str:slug>/page/<int:page>/", views.tag_archive, name="tag-page"),
+    path(post, views.post_detail, name="post"),
+    path(post + "comment-page-<int:page>/", views.post_detail, name="post-comment-page"),
+    path(post + "feed/", comment_feeds.PostCommentsFeed(), name="post-comments-feed"),
+    path(post + "feed/atom/", comment_feeds.PostCommentsAtomFeed(), name="post-comments-feed-atom"),
+    path("<yyyy:year>/", views.date_archive, name="year"),
+    path("<yyyy:year>/page/<int:page>/", views.date_archive, name="year-page"),
+    path("<yyyy:year>/<dd:month>/", views.date_archive, name="month"),
+    path("<yyyy:year>/<dd:month>/page/<int:page>/", views.date_archive, name="month-page"),
+    path("<yyyy:year>/<dd:month>/<dd:day>/", views.date_archive, name="day"),
+    path("<yyyy:year>/<dd:month>/<dd:day>/page/<int:page>/", views.date_archive, name="day-page"),
+    # Pages last: any other path may be a page, nested like WordPress's (/about/team/).
+    re_path(r"^(?P<path>(?:[^/]+/)*[^/]+)/$", views.page_detail, name="page"),
+]

@@ -1,0 +1,204 @@
+"""Reader pages: the home page, a post with its discussion, pages, archives and search."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samizdat.discussion.forms import CommentForm
+from samizdat.discussion.moderation import get_moderator
+from samizdat.discussion.session import pending_ids, remembered_author
+from samizdat.discussion.threads import comment_page
+from samizdat.publishing.models import Category, Page, Post, Tag
+
+_PAGE_SUFFIX_RE = re.compile(r"page/\d+/$")
+
+
+def listing_queryset(request: HttpRequest) -> QuerySet[Post]:
+    """Live posts with what a listing shows, in a fixed number of queries."""
+    return (
+        Post.objects.live()
+        .select_related("author")
+        .prefetch_related(
+            Prefetch("categories", queryset=Category.objects.only("name", "slug")),
+            Prefetch("tags", queryset=Tag.objects.only("name", "slug")),
+        )
+        .defer("body", "body_html")
+    )
+
+
+def paginate(queryset, page: int | str | None, per_page: int):
+    """Return a page, or raise 404 for a page number out of range."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        return paginator.page(page or 1)
+    except InvalidPage as exc:
+        raise Http404(_("There is no such page.")) from exc
+
+
+def render_listing(
+    request: HttpRequest, queryset, page, *, title: str = "", description: str = "", **extra
+) -> HttpResponse:
+    posts = paginate(queryset, page, settings.SAMIZDAT_POSTS_PER_PAGE)
+    search_query = extra.get("search_query")
+    context = {
+        "page_obj": posts,
+        "posts": posts.object_list,
+        "archive_title": title,
+        "archive_description": description,
+        # Page links keep WordPress's shape: /category/x/page/2/, /page/2/?s=word.
+        "pagination_base": _PAGE_SUFFIX_RE.sub("", request.path),
+        "pagination_query": "?" + urlencode({"s": search_query}) if search_query else "",
+        **extra,
+    }
+    return render(request, "publishing/post_list.html", context)
+
+
+def home(request: HttpRequest, page: int = 1) -> HttpResponse:
+    """List posts newest first; answer ``?s=`` with search results, as WordPress does."""
+    query = request.GET.get("s")
+    if query is not None:
+        return search(request, query, page)
+    return render_listing(request, listing_queryset(request), page)
+
+
+def search(request: HttpRequest, query: str, page: int = 1) -> HttpResponse:
+    """Find live posts whose title or text contains every word of the query."""
+    query = " ".join(query.split())[:200]
+    posts = listing_queryset(request)
+    words = query.split()[:10]
+    for word in words:
+        posts = posts.filter(Q(title__icontains=word) | Q(body__icontains=word))
+    if not words:
+        posts = posts.none()
+    return render_listing(
+        request,
+        posts,
+        page,
+        title=_("Search results for \u201c%(query)s\u201d") % {"query": query},
+        search_query=query,
+    )
+
+
+def _term_archive(request, model, field, slug, page, label):
+    term = get_object_or_404(model, slug=slug)
+    posts = listing_queryset(request).filter(**{field: term})
+    return render_listing(
+        request, posts, page, title=label % {"name": term.name}, description=term.description
+    )
+
+
+def category_archive(request: HttpRequest, slug: str, page: int = 1) -> HttpResponse:
+    return _term_archive(request, Category, "categories", slug, page, _("Category: %(name)s"))
+
+
+def tag_archive(request: HttpRequest, slug: str, page: int = 1) -> HttpResponse:
+    return _term_archive(request, Tag, "tags", slug, page, _("Tag: %(name)s"))
+
+
+def date_archive(
+    request: HttpRequest,
+    year: str,
+    month: str | None = None,
+    day: str | None = None,
+    page: int = 1,
+) -> HttpResponse:
+    """List the posts of a year, month or day, in the site's time zone."""
+    try:
+        y = int(year)
+        start = datetime.date(y, int(month or 1), int(day or 1))
+        if day:
+            end = start + datetime.timedelta(days=1)
+            label = start.strftime("%B %-d, %Y")
+        elif month:
+            end = start + datetime.timedelta(days=calendar.monthrange(y, start.month)[1])
+            label = start.strftime("%B %Y")
+        else:
+            end = datetime.date(y + 1, 1, 1)
+            label = str(y)
+    except (ValueError, OverflowError) as exc:
+        raise Http404(_("There is no such date.")) from exc
+    tz = timezone.get_current_timezone()
+    posts = listing_queryset(request).filter(
+        published_at__gte=datetime.datetime.combine(start, datetime.time(), tz),
+        published_at__lt=datetime.datetime.combine(end, datetime.time(), tz),
+    )
+    return render_listing(request, posts, page, title=_("Archives: %(date)s") % {"date": label})
+
+
+def post_detail(
+    request: HttpRequest, year: str, month: str, day: str, slug: str, page: int = 1
+) -> HttpResponse:
+    """Show a post, its sources and one page of its discussion."""
+    post = get_object_or_404(
+        Post.objects.visible_to(request.user).select_related("author"), slug=slug
+    )
+    canonical = post.permalink_kwargs()
+    if (year, month, day) != (canonical["year"], canonical["month"], canonical["day"]):
+        # The slug is unique: send a link with a stale date to the post's own URL.
+        return HttpResponsePermanentRedirect(post.get_absolute_url())
+    return render_post(request, post, comment_page_number=page)
+
+
+def render_post(
+    request: HttpRequest,
+    post: Post,
+    *,
+    comment_page_number: int = 1,
+    form: CommentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render a post page; the discussion app uses it to show a form with errors."""
+    try:
+        discussion = comment_page(post, comment_page_number, pending_ids(request))
+    except InvalidPage as exc:
+        raise Http404(_("There is no such page of comments.")) from exc
+    comments_open = get_moderator().comments_open(post)
+    reply_to = None
+    if form is None and comments_open:
+        initial = {"post_id": post.pk, **remembered_author(request)}
+        reply_to = _reply_to(request, post)
+        if reply_to is not None:
+            initial["parent_id"] = reply_to.pk
+        form = CommentForm(initial=initial)
+    elif form is not None:
+        reply_to = _reply_to(request, post, form.data.get("parent_id"))
+    context = {
+        "post": post,
+        "sources": list(post.sources.all()),
+        "tags": list(post.tags.all()),
+        "categories": list(post.categories.all()),
+        "discussion": discussion,
+        "comments_open": comments_open,
+        "comment_form": form,
+        "reply_to": reply_to,
+    }
+    return render(request, "publishing/post_detail.html", context, status=status)
+
+
+def _reply_to(request: HttpRequest, post: Post, value=None):
+    """Return the comment named by ``?replytocom=`` (the no-JS reply link), if it is shown."""
+    from samizdat.discussion.models import Comment, CommentStatus
+
+    value = value if value is not None else request.GET.get("replytocom")
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return Comment.objects.filter(pk=pk, post=post, status=CommentStatus.APPROVED).first()
+
+
+def page_detail(request: HttpRequest, path: str) -> HttpResponse:
+    """Show a standalone page such as About."""
+    page = get_object_or_404(Page, path=path.strip("/"), published=True)
+    return render(request, "publishing/page_detail.html", {"page": page})

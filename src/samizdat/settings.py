@@ -1,0 +1,214 @@
+"""Django settings for samizdat, read from the environment.
+
+Every knob a site owner turns is an environment variable; the README's
+configuration table lists them. With none set, samizdat runs on SQLite in
+``SAMIZDAT_DATA_DIR`` (``./data`` by default).
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("SAMIZDAT_DATA_DIR", "data")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("SAMIZDAT_DEBUG")
+DEMO = env_bool("SAMIZDAT_DEMO")
+
+
+def _secret_key() -> str:
+    """Return SECRET_KEY from the environment, or a key kept in the data dir for demo/debug."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    if not (DEMO or DEBUG):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it in the environment for production "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or run `samizdat demo` / set SAMIZDAT_DEBUG=1 to use a generated key."
+        )
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        # O_EXCL: two processes starting at once must agree on one key.
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(50))
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = env_list("SAMIZDAT_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("SAMIZDAT_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
+    "samizdat.core",
+    "samizdat.publishing",
+    "samizdat.discussion",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "samizdat.urls"
+WSGI_APPLICATION = "samizdat.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "samizdat.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+
+def _databases() -> dict:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return {
+            "default": {
+                "ENGINE": "django.db.backends.sqlite3",
+                "NAME": DATA_DIR / "samizdat.sqlite3",
+                "OPTIONS": {
+                    # WAL lets readers run beside the one writer; IMMEDIATE takes the
+                    # write lock when a transaction starts, so concurrent writers queue
+                    # on busy_timeout instead of failing with "database is locked".
+                    "init_command": (
+                        "PRAGMA journal_mode=WAL;"
+                        "PRAGMA synchronous=NORMAL;"
+                        "PRAGMA foreign_keys=ON;"
+                        "PRAGMA busy_timeout=20000;"
+                    ),
+                    "transaction_mode": "IMMEDIATE",
+                    "timeout": 20,
+                },
+                "TEST": {"NAME": os.environ.get("SAMIZDAT_TEST_SQLITE_NAME") or None},
+            }
+        }
+    config = dj_database_url.parse(url)
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_URL must be a postgres:// URL (or unset for SQLite).")
+    if env_bool("SAMIZDAT_DB_POOL", True):
+        # Django's psycopg pool replaces persistent connections; they cannot be combined.
+        config["CONN_MAX_AGE"] = 0
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": int(os.environ.get("SAMIZDAT_DB_POOL_MIN", "1")),
+            "max_size": int(os.environ.get("SAMIZDAT_DB_POOL_MAX", "8")),
+            "timeout": 10,
+        }
+    else:
+        config["CONN_MAX_AGE"] = int(os.environ.get("SAMIZDAT_DB_CONN_MAX_AGE", "60"))
+    return {"default": config}
+
+
+DATABASES = _databases()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = os.environ.get("SAMIZDAT_LANGUAGE", "en-us")
+TIME_ZONE = os.environ.get("SAMIZDAT_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# Tests and DEBUG serve static files straight from the apps, no collectstatic needed.
+WHITENOISE_USE_FINDERS = DEBUG
+
+# Security: on by default, loosened only for plain-HTTP local use.
+SECURE = env_bool("SAMIZDAT_HTTPS")
+SESSION_COOKIE_SECURE = SECURE
+CSRF_COOKIE_SECURE = SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if SECURE:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("SAMIZDAT_HSTS_SECONDS", "31536000"))
+    SECURE_SSL_REDIRECT = env_bool("SAMIZDAT_SSL_REDIRECT", True)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SAMIZDAT_LOG_LEVEL", "WARNING")},
+}
+
+# samizdat's own settings; each app documents its SAMIZDAT_* keys in app_settings.py.
+SAMIZDAT_SITE_NAME = os.environ.get("SAMIZDAT_SITE_NAME", "samizdat")
+SAMIZDAT_SITE_TAGLINE = os.environ.get("SAMIZDAT_SITE_TAGLINE", "Essays and their discussion")
+SAMIZDAT_POSTS_PER_PAGE = int(os.environ.get("SAMIZDAT_POSTS_PER_PAGE", "10"))
+SAMIZDAT_COMMENTS_MODERATION = os.environ.get("SAMIZDAT_COMMENTS_MODERATION", "previously_approved")
+SAMIZDAT_COMMENTS_PER_PAGE = int(os.environ.get("SAMIZDAT_COMMENTS_PER_PAGE", "50"))
+SAMIZDAT_COMMENTS_MAX_DEPTH = int(os.environ.get("SAMIZDAT_COMMENTS_MAX_DEPTH", "5"))
+SAMIZDAT_COMMENTS_CLOSE_AFTER_DAYS = (
+    int(os.environ["SAMIZDAT_COMMENTS_CLOSE_AFTER_DAYS"])
+    if os.environ.get("SAMIZDAT_COMMENTS_CLOSE_AFTER_DAYS")
+    else None
+)
+SAMIZDAT_COMMENTS_FLOOD_SECONDS = int(os.environ.get("SAMIZDAT_COMMENTS_FLOOD_SECONDS", "15"))

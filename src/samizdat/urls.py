@@ -1,0 +1,24 @@
+"""Root URLconf: the admin, feeds and sitemap, then the reader pages.
+
+Reader URLs follow WordPress's default pretty permalinks so that links
+survive a move from WordPress.
+"""
+
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from samizdat.publishing.sitemaps import sitemaps
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("", include("samizdat.discussion.urls")),
+    # Publishing last: its page URLs are a catch-all for /<path>/.
+    path("", include("samizdat.publishing.urls")),
+]

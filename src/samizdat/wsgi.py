@@ -1,0 +1,9 @@
+"""WSGI entry point, served by granian through ``samizdat serve``."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samizdat.settings")
+
+application = get_wsgi_application()
