@@ -41,7 +41,7 @@ def paginate(queryset, page: int | str | None, per_page: int):
     """Return a page, or raise 404 for a page number out of range."""
     paginator = Paginator(queryset, per_page)
     try:
-        return paginator.page(page or 1)
+        return paginator.page(1 if page is None else page)
     except InvalidPage as exc:
         raise Http404(_("There is no such page.")) from exc
 
@@ -180,6 +180,8 @@ def render_post(
         "categories": list(post.categories.all()),
         "discussion": discussion,
         "comments_open": comments_open,
+        # A refused submission is shown again even on a closed post: the text is kept.
+        "show_comment_form": comments_open or form is not None,
         "comment_form": form,
         "reply_to": reply_to,
     }
