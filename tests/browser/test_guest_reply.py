@@ -30,7 +30,9 @@ def test_guest_reply_three_deep_then_approved(live_server, new_page):
     expect(reader.locator("#cancel-comment-reply-link")).to_be_visible()
     expect(reader.locator(".reply-title-text")).to_have_text("Reply to Tom Whitaker")
 
-    reader.get_by_role("textbox", name="Comment").fill("Variants are the *history* of the text, yes.")
+    reader.get_by_role("textbox", name="Comment").fill(
+        "Variants are the *history* of the text, yes."
+    )
     reader.get_by_role("textbox", name="Name").fill("Guest Reader")
     reader.get_by_role("textbox", name="Email").fill("guest@example.org")
     reader.get_by_role("button", name="Post Comment").click()

@@ -46,7 +46,12 @@ class Command(BaseCommand):
             raise CommandError("--workers must be at least 1.")
         self.check_port(host, port)
         # Workers open their own connections; none may be inherited from this process.
-        connections.close_all()
+        # That includes a psycopg pool: forked workers sharing its sockets corrupt each
+        # other's queries.
+        for connection in connections.all(initialized_only=True):
+            connection.close()
+            if hasattr(connection, "close_pool"):
+                connection.close_pool()
         self.stdout.write(
             f"Serving samizdat at http://{host}:{port}/ with granian, {workers} worker(s)."
         )
