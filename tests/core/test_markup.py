@@ -2,14 +2,12 @@
 
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from samizdat.core import markup
+from tests.corpora import corpus_file
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "xss"
-PAYLOADS = CORPUS / "payloadbox_xss-payload-list.txt"
 DANGEROUS_TAGS = {
     "script",
     "iframe",
@@ -59,9 +57,8 @@ def problems(html):
 
 
 def payloads():
-    if not PAYLOADS.exists():
-        pytest.skip(f"XSS corpus not found at {PAYLOADS}")
-    return [line for line in PAYLOADS.read_text(errors="replace").splitlines() if line.strip()]
+    path = corpus_file("xss/payloadbox_xss-payload-list.txt")
+    return [line for line in path.read_text(errors="replace").splitlines() if line.strip()]
 
 
 def test_corpus_is_large():
