@@ -23,4 +23,4 @@ class Command(ServeCommand):
             f"  Admin: {url}admin/  user [bold]{username}[/bold]"
             + (f"  password [bold]{password}[/bold]" if password else "")
         )
-        self.serve(options["host"], options["port"], options["workers"])
+        self.serve(options["host"], options["port"], options["workers"], options["threads"])
