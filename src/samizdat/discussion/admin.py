@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -24,6 +25,7 @@ def _moderation_action(status: str, label: str, done: str):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["author_name", "short_body", "post", "status", "created_at", "ip_address"]
     list_filter = ["status", "created_at"]
     list_select_related = ["post"]

@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.db import models
 
 from samizdat.publishing.models import Category, Page, Post, Source, Tag
 
 
 class SourceInline(admin.StackedInline):
     model = Source
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     extra = 0
     fields = [("authors", "title"), ("publisher", "year", "pages"), "url", "note", "position"]
 
