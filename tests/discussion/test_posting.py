@@ -114,6 +114,11 @@ class TestBadInput:
         assert "Kept reply" in response.content.decode()
         assert Comment.objects.count() == 1
 
+    def test_error_page_links_back_to_the_post(self, client, post, comment_data, make_comment):
+        parent = make_comment(post)
+        html = client.post(URL, comment_data(body="")).content.decode()
+        assert f'href="{post.get_absolute_url()}?replytocom={parent.pk}#respond"' in html
+
     def test_reply_to_missing_parent(self, client, post, comment_data):
         response = client.post(URL, comment_data(parent_id=999_999, body="Kept reply"))
         assert_kept(response, "The comment you are replying to is not available.", "Kept reply")

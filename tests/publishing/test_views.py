@@ -113,7 +113,7 @@ class TestPostPage:
     def test_reply_link_and_anchor(self, client, post, make_comment):
         comment = make_comment(post, author_name="Ada")
         html = client.get(post.get_absolute_url()).content.decode()
-        assert f'href="?replytocom={comment.pk}#respond"' in html
+        assert f'href="{post.get_absolute_url()}?replytocom={comment.pk}#respond"' in html
         assert f'id="comment-{comment.pk}"' in html
 
     def test_closed_post_has_no_form(self, client, make_post):

@@ -175,6 +175,8 @@ def render_post(
         reply_to = _reply_to(request, post, form.data.get("parent_id"))
     context = {
         "post": post,
+        # Reversed once: the comment list links to it from every comment.
+        "post_url": post.get_absolute_url(),
         "sources": list(post.sources.all()),
         "tags": list(post.tags.all()),
         "categories": list(post.categories.all()),
