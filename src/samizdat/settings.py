@@ -73,6 +73,17 @@ INSTALLED_APPS = [
     "samizdat.core",
     "samizdat.publishing",
     "samizdat.discussion",
+    # Before allauth, so that its templates override allauth's.
+    "samizdat.identity",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.twitter_oauth2",
+    "allauth.socialaccount.providers.openid_connect",
+    "samizdat.identity.providers.wordpress_com",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +95,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 ROOT_URLCONF = "samizdat.urls"
@@ -212,3 +229,52 @@ SAMIZDAT_COMMENTS_CLOSE_AFTER_DAYS = (
     else None
 )
 SAMIZDAT_COMMENTS_FLOOD_SECONDS = int(os.environ.get("SAMIZDAT_COMMENTS_FLOOD_SECONDS", "15"))
+
+# Accounts (django-allauth): email accounts with verification, and social logins.
+ACCOUNT_ADAPTER = "samizdat.identity.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False
+SOCIALACCOUNT_ADAPTER = "samizdat.identity.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_LOGIN_ON_GET = False  # A login starts with a POST carrying a CSRF token.
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = False  # X gives no email at all.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # Only addresses the provider marks verified.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = False  # samizdat never calls providers after the login.
+SOCIALACCOUNT_QUERY_EMAIL = True
+SAMIZDAT_FACEBOOK_GRAPH_VERSION = os.environ.get("SAMIZDAT_FACEBOOK_GRAPH_VERSION", "v21.0")
+SOCIALACCOUNT_PROVIDERS = {
+    "github": {"OAUTH_PKCE_ENABLED": True, "SCOPE": ["read:user", "user:email"]},
+    "google": {"OAUTH_PKCE_ENABLED": True, "SCOPE": ["openid", "profile", "email"]},
+    "twitter_oauth2": {"OAUTH_PKCE_ENABLED": True},
+    "facebook": {
+        "METHOD": "oauth2",
+        "VERSION": SAMIZDAT_FACEBOOK_GRAPH_VERSION,
+        "OAUTH_PKCE_ENABLED": True,
+        "SCOPE": ["public_profile", "email"],
+        "FIELDS": ["id", "name", "first_name", "last_name", "email", "picture", "link"],
+    },
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True},
+    # WordPress.com does not document PKCE; it keeps state and its client secret.
+    "wordpress_com": {},
+}
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("SAMIZDAT_SMTP_HOST")
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("SAMIZDAT_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SAMIZDAT_SMTP_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("SAMIZDAT_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SAMIZDAT_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("SAMIZDAT_SMTP_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("SAMIZDAT_FROM_EMAIL", "samizdat@localhost")
+
+SAMIZDAT_IDENTITY_AVATARS = os.environ.get("SAMIZDAT_AVATARS", "local")

@@ -18,6 +18,8 @@ urlpatterns = [
         {"sitemaps": sitemaps},
         name="django.contrib.sitemaps.views.sitemap",
     ),
+    path("accounts/", include("allauth.urls")),
+    path("identity/", include("samizdat.identity.urls")),
     path("", include("samizdat.discussion.urls")),
     # Publishing last: its page URLs are a catch-all for /<path>/.
     path("", include("samizdat.publishing.urls")),

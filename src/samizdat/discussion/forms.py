@@ -49,8 +49,13 @@ class CommentForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, identity=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.identity = identity
+        if identity is not None:
+            # The account the reader logged in with names them; what is typed is ignored.
+            for name in ("author_name", "author_email", "author_url"):
+                self.fields[name].required = False
         limit = app_settings.MAX_LENGTH
         body = self.fields["body"]
         body.max_length = limit
@@ -69,8 +74,8 @@ class CommentForm(forms.Form):
         data = self.cleaned_data
         return CommentDraft(
             body=data["body"],
-            author_name=data["author_name"],
-            author_email=data["author_email"],
+            author_name=data.get("author_name", ""),
+            author_email=data.get("author_email", ""),
             author_url=data.get("author_url") or "",
             parent_id=data.get("parent_id"),
         )

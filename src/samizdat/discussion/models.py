@@ -49,6 +49,11 @@ class Comment(models.Model):
         verbose_name=_("user"),
     )
 
+    # The identity a logged-in reader commented with; empty for guests.
+    identity_provider = models.CharField(_("login provider"), max_length=40, blank=True)
+    identity_uid = models.CharField(_("login account id"), max_length=255, blank=True)
+    author_avatar_url = models.URLField(_("avatar"), max_length=500, blank=True)
+
     body = models.TextField(_("comment"))
     body_html = models.TextField(editable=False, blank=True)
     status = models.CharField(
@@ -74,6 +79,9 @@ class Comment(models.Model):
             models.Index(fields=["root", "created_at"], name="comment_thread_idx"),
             # Moderation ("previously approved") and the duplicate check.
             models.Index(fields=["author_email", "status"], name="comment_author_idx"),
+            models.Index(
+                fields=["identity_provider", "identity_uid", "status"], name="comment_identity_idx"
+            ),
             # Flood throttle by address.
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_idx"),
             models.Index(fields=["status", "-created_at"], name="comment_recent_idx"),
@@ -112,6 +120,20 @@ class Comment(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == CommentStatus.APPROVED
+
+    @property
+    def avatar_url(self) -> str:
+        if self.author_avatar_url:
+            return self.author_avatar_url
+        from samizdat.identity.avatars import guest_avatar_url
+
+        return guest_avatar_url(self.author_email, self.author_name)
+
+    def get_identity_provider_label(self) -> str:
+        """Return the shown name of the provider the comment was posted through."""
+        from samizdat.identity.app_settings import provider_label
+
+        return provider_label(self.identity_provider)
 
     @property
     def anchor(self) -> str:

@@ -67,6 +67,8 @@ class CommentModerator:
         self.check_flood(comment)
 
     def _same_author(self, comment: Comment) -> Q:
+        if comment.identity_provider:
+            return Q(identity_provider=comment.identity_provider, identity_uid=comment.identity_uid)
         if comment.user_id:
             return Q(user_id=comment.user_id)
         return Q(user__isnull=True, author_email__iexact=comment.author_email)
@@ -102,11 +104,16 @@ class CommentModerator:
             return False
         if self.mode == "all":
             return True
-        if comment.user_id and comment.user.is_staff:
+        if comment.user_id and comment.user.is_staff and not comment.identity_provider:
             return False
-        # WordPress's rule: the author has a previously approved comment.
+        # WordPress's rule: the author has a previously approved comment. A logged-in
+        # reader is known by the identity they comment with, not by the name they show.
         known = Comment.objects.filter(status=CommentStatus.APPROVED)
-        if comment.user_id:
+        if comment.identity_provider:
+            known = known.filter(
+                identity_provider=comment.identity_provider, identity_uid=comment.identity_uid
+            )
+        elif comment.user_id:
             known = known.filter(user_id=comment.user_id)
         else:
             known = known.filter(

@@ -58,8 +58,18 @@ def resolve_parent(post: Post, parent_id: int | None) -> Comment | None:
     return parent
 
 
-def post_comment(post: Post, draft: CommentDraft, request: HttpRequest, user=None) -> Comment:
-    """Validate, moderate and save a new comment; raise CommentRejected if refused."""
+def post_comment(
+    post: Post, draft: CommentDraft, request: HttpRequest, user=None, identity=None
+) -> Comment:
+    """Validate, moderate and save a new comment; raise CommentRejected if refused.
+
+    ``identity`` (a samizdat.identity CommenterIdentity) replaces the name, email and
+    website a guest types with those of the account the reader logged in with.
+    """
+    if identity is not None:
+        draft.author_name = identity.display_name
+        draft.author_email = identity.email
+        draft.author_url = identity.profile_url
     comment = Comment(
         post=post,
         body=draft.body,
@@ -71,6 +81,10 @@ def post_comment(post: Post, draft: CommentDraft, request: HttpRequest, user=Non
         ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
     )
+    if identity is not None and identity.provider != "email":
+        comment.identity_provider = identity.provider
+        comment.identity_uid = identity.uid
+        comment.author_avatar_url = identity.avatar_url[:500]
     moderator = get_moderator()
     with transaction.atomic():
         # Lock the post row: on PostgreSQL this serializes the duplicate and flood checks

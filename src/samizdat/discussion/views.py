@@ -12,6 +12,7 @@ from samizdat.discussion.models import Comment, CommentStatus
 from samizdat.discussion.moderation import CommentRejected
 from samizdat.discussion.services import post_comment
 from samizdat.discussion.threads import comment_url
+from samizdat.identity.services import current_identity
 from samizdat.publishing.models import Post
 from samizdat.publishing.views import render_post
 
@@ -25,16 +26,25 @@ def post_comment_view(request: HttpRequest) -> HttpResponse:
         raise Http404("No such post.") from exc
     # Draft and private posts do not exist for readers: 404, as their pages do.
     post = get_object_or_404(Post.objects.live(), pk=post_id)
-    form = CommentForm(request.POST)
+    identity = current_identity(request)
+    form = CommentForm(request.POST, identity=identity)
+    if identity is not None:
+        # A logged-in reader's typed guest fields are not checked: they are not used.
+        form.data = form.data.copy()
+        for name in ("author_name", "author_email", "author_url"):
+            form.data[name] = ""
     if form.is_valid():
         try:
-            comment = post_comment(post, form.draft(), request, user=request.user)
+            comment = post_comment(
+                post, form.draft(), request, user=request.user, identity=identity
+            )
         except CommentRejected as rejection:
             form.add_error(None, rejection.message)
         else:
             if comment.status == CommentStatus.PENDING:
                 session.remember_pending(request, comment)
-            session.remember_author(request, comment, form.cleaned_data.get("remember", False))
+            if identity is None:
+                session.remember_author(request, comment, form.cleaned_data.get("remember", False))
             return HttpResponseRedirect(comment_url(comment))
     return render_post(request, post, form=form, status=400)
 

@@ -19,6 +19,7 @@ from samizdat.discussion.forms import CommentForm
 from samizdat.discussion.moderation import get_moderator
 from samizdat.discussion.session import pending_ids, remembered_author
 from samizdat.discussion.threads import comment_page
+from samizdat.identity.services import configured_providers, current_identity, pop_draft
 from samizdat.publishing.models import Category, Page, Post, Tag
 
 _PAGE_SUFFIX_RE = re.compile(r"page/\d+/$")
@@ -164,13 +165,16 @@ def render_post(
     except InvalidPage as exc:
         raise Http404(_("There is no such page of comments.")) from exc
     comments_open = get_moderator().comments_open(post)
+    identity = current_identity(request)
     reply_to = None
     if form is None and comments_open:
-        initial = {"post_id": post.pk, **remembered_author(request)}
-        reply_to = _reply_to(request, post)
+        # A draft kept across a login comes back into the form, once.
+        draft = pop_draft(request, post.pk)
+        initial = {"post_id": post.pk, **remembered_author(request), **draft}
+        reply_to = _reply_to(request, post, draft.get("parent_id"))
         if reply_to is not None:
             initial["parent_id"] = reply_to.pk
-        form = CommentForm(initial=initial)
+        form = CommentForm(initial=initial, identity=identity)
     elif form is not None:
         reply_to = _reply_to(request, post, form.data.get("parent_id"))
     context = {
@@ -186,6 +190,9 @@ def render_post(
         "show_comment_form": comments_open or form is not None,
         "comment_form": form,
         "reply_to": reply_to,
+        "identity": identity,
+        "login_providers": configured_providers(request) if comments_open else [],
+        "choose_login": request.GET.get("login") == "change",
     }
     return render(request, "publishing/post_detail.html", context, status=status)
 
@@ -194,7 +201,7 @@ def _reply_to(request: HttpRequest, post: Post, value=None):
     """Return the comment named by ``?replytocom=`` (the no-JS reply link), if it is shown."""
     from samizdat.discussion.models import Comment, CommentStatus
 
-    value = value if value is not None else request.GET.get("replytocom")
+    value = value if value else request.GET.get("replytocom")
     try:
         pk = int(value)
     except (TypeError, ValueError):

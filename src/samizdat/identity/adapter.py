@@ -1,0 +1,70 @@
+"""samizdat's allauth adapters: the one place where login behaviour is overridden."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base.constants import AuthError
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samizdat.identity import services
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_safe_url(self, url):
+        # Only this site: the default also trusts ALLOWED_HOSTS, which may hold "*".
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        request = self.request
+        return bool(url) and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def can_authenticate_by_email(self, sociallogin, email) -> bool:
+        """Link to an existing user only when both sides verified the address.
+
+        allauth already ignores addresses the provider does not mark verified; requiring
+        the local address to be verified too stops an account made with someone else's
+        unverified address from capturing their later social login.
+        """
+        if not super().can_authenticate_by_email(sociallogin, email):
+            return False
+        return EmailAddress.objects.filter(email__iexact=email, verified=True).exists()
+
+    def on_authentication_error(
+        self, request, provider, error=None, exception=None, extra_context=None
+    ):
+        """Show one clear page for every failed login; the draft stays in the session."""
+        name = getattr(getattr(provider, "app", None), "name", None) or provider.name
+        extra_context = extra_context or {}
+        if error == AuthError.CANCELLED:
+            message = _("The login with %(provider)s was cancelled or not allowed.")
+        elif error == AuthError.DENIED:
+            message = _("%(provider)s did not allow the login.")
+        elif "state" not in extra_context:
+            message = _(
+                "The login with %(provider)s could not be checked: it had expired, had "
+                "already been used, or did not start on this page."
+            )
+        else:
+            message = _("%(provider)s reported an error, so the login did not complete.")
+        message = message % {"provider": name}
+        post_id = services.peek_draft_post(request)
+        back = reverse("publishing:home")
+        if post_id:
+            from samizdat.publishing.models import Post
+
+            post = Post.objects.filter(pk=post_id).first()
+            if post is not None:
+                back = post.get_absolute_url() + "#respond"
+        from samizdat.identity.views import problem_context
+
+        raise ImmediateHttpResponse(
+            render(request, "identity/problem.html", problem_context(message, back), status=401)
+        )

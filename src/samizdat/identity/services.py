@@ -1,0 +1,164 @@
+"""Who the reader is commenting as, and the draft they must not lose while logging in."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
+from django.http import HttpRequest
+
+from samizdat.identity.avatars import guest_avatar_url
+
+IDENTITY_KEY = "samizdat_identity"
+DRAFT_KEY = "samizdat_draft"
+DRAFT_FIELDS = ("body", "parent_id", "author_name", "author_email", "author_url")
+NAME_FIELDS = ("display_name", "name", "preferred_username", "username", "login", "screen_name")
+
+
+@dataclass(frozen=True)
+class CommenterIdentity:
+    """The identity a comment is posted with, as recorded on the comment."""
+
+    provider: str  # allauth provider id ("wordpress_com", "github", ...) or "email"
+    provider_name: str  # "WordPress.com"
+    uid: str
+    display_name: str
+    avatar_url: str
+    profile_url: str
+    email: str  # a verified address, or ""
+
+    def as_json(self) -> dict[str, str]:
+        data = asdict(self)
+        data.pop("email")
+        data.pop("uid")
+        return data
+
+
+def provider_display_name(account: SocialAccount) -> str:
+    """Return the provider's shown name, e.g. "WordPress.com" or an OIDC app's name."""
+    try:
+        return account.get_provider().app.name or account.get_provider().name
+    except Exception:
+        return account.provider.replace("_", " ").title()
+
+
+def display_name_for(account: SocialAccount, provider_name: str) -> str:
+    """Return a usable name even when the provider's profile has none."""
+    data = account.extra_data or {}
+    for field in NAME_FIELDS:
+        value = data.get(field)
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:200]
+    user = account.user
+    if user.get_full_name().strip():
+        return user.get_full_name().strip()
+    email = data.get("email") or user.email
+    if email and "@" in email:
+        return email.split("@", 1)[0][:200]
+    return f"{provider_name} user {account.uid[-6:]}"
+
+
+def verified_email(user) -> str:
+    address = EmailAddress.objects.filter(user=user, verified=True).order_by("-primary").first()
+    return address.email if address else ""
+
+
+def identity_from_account(account: SocialAccount) -> CommenterIdentity:
+    provider_name = provider_display_name(account)
+    wrapped = account.get_provider_account() if _has_provider(account) else None
+    name = display_name_for(account, provider_name)
+    email = verified_email(account.user)
+    avatar = (wrapped.get_avatar_url() if wrapped else None) or guest_avatar_url(email, name)
+    profile = (wrapped.get_profile_url() if wrapped else None) or ""
+    return CommenterIdentity(
+        provider=account.provider,
+        provider_name=provider_name,
+        uid=account.uid,
+        display_name=name,
+        avatar_url=avatar,
+        profile_url=profile if profile.startswith(("https://", "http://")) else "",
+        email=email,
+    )
+
+
+def _has_provider(account: SocialAccount) -> bool:
+    try:
+        account.get_provider()
+    except Exception:
+        return False
+    return True
+
+
+def current_identity(request: HttpRequest) -> CommenterIdentity | None:
+    """Return the identity the logged-in reader comments with, or None for a guest."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    chosen = request.session.get(IDENTITY_KEY) or {}
+    accounts = SocialAccount.objects.filter(user=user).order_by("-last_login")
+    account = None
+    if chosen:
+        account = accounts.filter(provider=chosen.get("provider"), uid=chosen.get("uid")).first()
+    account = account or accounts.first()
+    if account is not None:
+        return identity_from_account(account)
+    name = user.get_full_name().strip() or user.get_username()
+    email = verified_email(user) or user.email
+    return CommenterIdentity(
+        provider="email",
+        provider_name=settings.SAMIZDAT_SITE_NAME,
+        uid=str(user.pk),
+        display_name=name,
+        avatar_url=guest_avatar_url(email, name),
+        profile_url="",
+        email=email,
+    )
+
+
+def remember_identity(request: HttpRequest, account: SocialAccount) -> None:
+    request.session[IDENTITY_KEY] = {"provider": account.provider, "uid": account.uid}
+
+
+def forget_identity(request: HttpRequest) -> None:
+    request.session.pop(IDENTITY_KEY, None)
+
+
+def configured_providers(request: HttpRequest) -> list[dict[str, str]]:
+    """Return the login buttons: one per provider the site owner has configured."""
+    buttons = []
+    for app in get_social_adapter().list_apps(request):
+        provider = app.get_provider(request)
+        if provider.id == "openid_connect" and not app.provider_id:
+            continue
+        buttons.append(
+            {"id": provider.sub_id, "kind": provider.id, "name": app.name or provider.name}
+        )
+    buttons.sort(key=lambda button: button["name"].lower())
+    return buttons
+
+
+def stash_draft(request: HttpRequest, post_id: int, data) -> None:
+    """Keep what the reader typed, for the post page to give back after a login."""
+    draft = {field: str(data.get(field, ""))[:25_000] for field in DRAFT_FIELDS}
+    draft["post_id"] = post_id
+    request.session[DRAFT_KEY] = draft
+
+
+def pop_draft(request: HttpRequest, post_id: int) -> dict[str, str]:
+    """Return and forget the draft kept for this post, if any."""
+    session = getattr(request, "session", None)
+    if session is None or session.session_key is None:
+        return {}
+    draft = session.get(DRAFT_KEY)
+    if not isinstance(draft, dict) or draft.get("post_id") != post_id:
+        return {}
+    del session[DRAFT_KEY]
+    return {key: value for key, value in draft.items() if key != "post_id" and value}
+
+
+def peek_draft_post(request: HttpRequest) -> int | None:
+    draft = request.session.get(DRAFT_KEY) if hasattr(request, "session") else None
+    return draft.get("post_id") if isinstance(draft, dict) else None

@@ -1,0 +1,150 @@
+// The "Log in using one of these methods" part of the comment form.
+//
+// A login button opens the provider in a popup and shows "Connecting to X…";
+// the popup's last page posts the result back (same origin only) and closes,
+// and the form switches to the identity bar without reloading, keeping the
+// draft. If the popup is blocked, the button submits the form in this window:
+// the server keeps the draft in the session and gives it back afterwards.
+(function () {
+  "use strict";
+  var form = document.getElementById("commentform");
+  if (!form) return;
+  var bar = document.getElementById("identity-bar");
+  var choice = document.getElementById("login-choice");
+  var guest = document.getElementById("guest-fields");
+  var status = document.getElementById("login-status");
+  var body = form.querySelector("textarea[name=body]");
+  var draftKey = "samizdat-draft:" + window.location.pathname;
+  var popup = null;
+  var pendingName = "";
+
+  // Keep the draft in this tab too, for a full-page login that comes back elsewhere.
+  if (body) {
+    if (!body.value && window.sessionStorage.getItem(draftKey)) {
+      body.value = window.sessionStorage.getItem(draftKey);
+    }
+    body.addEventListener("input", function () {
+      window.sessionStorage.setItem(draftKey, body.value);
+    });
+    form.addEventListener("submit", function (event) {
+      if (!event.submitter || event.submitter.id === "submit") {
+        window.sessionStorage.removeItem(draftKey);
+      }
+    });
+  }
+
+  function setToken(token) {
+    if (!token) return;
+    form.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
+      input.value = token;
+    });
+  }
+
+  function say(text) {
+    if (status) status.textContent = text;
+  }
+
+  function showIdentity(identity) {
+    form.classList.add("has-identity");
+    bar.querySelector(".identity-name").textContent = identity.display_name;
+    bar.querySelector(".identity-provider").textContent = identity.provider_name;
+    var avatar = bar.querySelector(".identity-avatar");
+    avatar.src = identity.avatar_url;
+    avatar.hidden = false;
+    bar.hidden = false;
+    if (guest) guest.hidden = true;
+    if (choice) choice.hidden = true;
+    say("");
+  }
+
+  function showGuest() {
+    form.classList.remove("has-identity");
+    bar.hidden = true;
+    if (guest) guest.hidden = false;
+    if (choice) choice.hidden = false;
+  }
+
+  function refresh() {
+    return fetch(form.dataset.meUrl, {credentials: "same-origin", headers: {Accept: "application/json"}})
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        setToken(data.csrf_token);
+        if (data.identity) showIdentity(data.identity); else showGuest();
+        if (body) body.focus();
+      });
+  }
+
+  window.addEventListener("message", function (event) {
+    if (event.origin !== window.location.origin) return;
+    if (popup && event.source !== popup) return;
+    var data = event.data || {};
+    if (data.type === "samizdat:login") {
+      popup = null;
+      refresh();
+    } else if (data.type === "samizdat:login-error") {
+      popup = null;
+      say(data.message || "The login did not complete.");
+    }
+  });
+
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".login-button");
+    if (button) {
+      event.preventDefault();
+      pendingName = button.dataset.providerName;
+      popup = window.open("", "samizdat-login", "popup,width=600,height=700");
+      var flag = document.createElement("input");
+      flag.type = "hidden";
+      flag.name = "popup";
+      flag.value = popup ? "1" : "0";
+      var provider = document.createElement("input");
+      provider.type = "hidden";
+      provider.name = "provider";
+      provider.value = button.value;
+      form.appendChild(flag);
+      form.appendChild(provider);
+      var action = form.action;
+      var target = form.target;
+      form.action = button.getAttribute("formaction");
+      if (popup) {
+        form.target = "samizdat-login";
+        say("Connecting to " + pendingName + "\u2026");
+      }
+      form.submit();
+      form.action = action;
+      form.target = target;
+      flag.remove();
+      provider.remove();
+      if (popup) watchPopup();
+      return;
+    }
+    var logout = event.target.closest && event.target.closest(".identity-logout");
+    if (logout) {
+      event.preventDefault();
+      var data = new FormData();
+      data.append("csrfmiddlewaretoken", form.querySelector("input[name=csrfmiddlewaretoken]").value);
+      fetch(form.dataset.logoutUrl, {method: "POST", body: data, credentials: "same-origin",
+                                     headers: {Accept: "application/json"}})
+        .then(function (response) { return response.json(); })
+        .then(function (result) { setToken(result.csrf_token); showGuest(); });
+      return;
+    }
+    var change = event.target.closest && event.target.closest(".identity-change");
+    if (change && choice) {
+      event.preventDefault();
+      choice.hidden = false;
+    }
+  });
+
+  // A popup closed by the reader before finishing leaves the form as it was.
+  function watchPopup() {
+    var timer = window.setInterval(function () {
+      if (!popup) { window.clearInterval(timer); return; }
+      if (popup.closed) {
+        window.clearInterval(timer);
+        popup = null;
+        say("The login window was closed before the login finished.");
+      }
+    }, 500);
+  }
+})();

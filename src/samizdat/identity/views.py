@@ -1,0 +1,133 @@
+"""Starting a commenting login, finishing it in a popup, logging out, and avatars."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.providers.base.constants import AuthProcess
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
+
+from samizdat.identity import services
+from samizdat.identity.avatars import avatar_svg
+from samizdat.publishing.models import Post
+
+
+def _safe_next(request: HttpRequest, url: str | None) -> str | None:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
+def _problem(request: HttpRequest, message: str, back: str, status: int = 400) -> HttpResponse:
+    return render(request, "identity/problem.html", problem_context(message, back), status=status)
+
+
+def problem_context(message: str, back: str) -> dict:
+    return {
+        "message": message,
+        "back": back,
+        "login_result": {"type": "samizdat:login-error", "message": message},
+    }
+
+
+@require_POST
+def login_start(request: HttpRequest) -> HttpResponse:
+    """Keep the reader's draft, then send them (or their popup) to the provider.
+
+    The comment form posts here with its draft and CSRF token; a GET cannot start a
+    login, so no other site can start one on a reader's behalf.
+    """
+    post = None
+    try:
+        post = Post.objects.live().get(pk=int(request.POST.get("post_id", "")))
+    except (ValueError, Post.DoesNotExist):
+        post = None
+    back = post.get_absolute_url() + "#respond" if post else reverse("publishing:home")
+    if post is not None:
+        services.stash_draft(request, post.pk, request.POST)
+    next_url = _safe_next(request, request.POST.get("next"))
+    if next_url is None:
+        return _problem(
+            request,
+            _(
+                "That login asked to return to another site, so it was stopped. "
+                "Your comment is kept; go back to it and try again."
+            ),
+            back,
+        )
+    popup = request.POST.get("popup") == "1"
+    finish = reverse("identity:popup-done") if popup else next_url.split("#")[0] + "#respond"
+    provider_id = request.POST.get("provider", "")
+    try:
+        provider = get_social_adapter().get_provider(request, provider_id)
+    except Exception:
+        return _problem(request, _("That way of logging in is not available here."), back, 404)
+    return provider.redirect(request, AuthProcess.LOGIN, next_url=finish)
+
+
+@require_GET
+def popup_done(request: HttpRequest) -> HttpResponse:
+    """End of the popup flow: tell the opening page who logged in, then close."""
+    identity = services.current_identity(request)
+    back_post = services.peek_draft_post(request)
+    back = reverse("publishing:home")
+    if back_post:
+        post = Post.objects.filter(pk=back_post).first()
+        back = post.get_absolute_url() + "#respond" if post else back
+    data = identity.as_json() if identity else None
+    return render(
+        request,
+        "identity/popup_done.html",
+        {
+            "identity": data,
+            "back": back,
+            "login_result": {"type": "samizdat:login", "identity": data}
+            if data
+            else {"type": "samizdat:login-error", "message": _("The login did not complete.")},
+        },
+    )
+
+
+@require_GET
+def me(request: HttpRequest) -> JsonResponse:
+    """Return the reader's commenting identity, for the comment form's script."""
+    identity = services.current_identity(request)
+    # A login or logout rotates the CSRF token: the form's script takes the new one here.
+    response = JsonResponse(
+        {
+            "identity": identity.as_json() if identity else None,
+            "csrf_token": get_token(request),
+        }
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    """End the commenting login; answer the script with JSON, a plain form with a redirect."""
+    post_id = request.POST.get("post_id", "")
+    get_account_adapter().logout(request)
+    if post_id.isdigit():
+        # Logging out from the comment form keeps what was typed in it.
+        services.stash_draft(request, int(post_id), request.POST)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"identity": None, "csrf_token": get_token(request)})
+    next_url = _safe_next(request, request.POST.get("next")) or reverse("publishing:home")
+    return HttpResponseRedirect(next_url.split("#")[0] + "#respond")
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def avatar(request: HttpRequest, key: str) -> HttpResponse:
+    """Draw a guest's avatar."""
+    return HttpResponse(avatar_svg(key, request.GET.get("i", "?")), content_type="image/svg+xml")
