@@ -20,10 +20,8 @@ def make_user(db):
     def make(username=None, **fields):
         username = username or f"user{next(_counter)}"
         password = fields.pop("password", "correct horse battery staple")
-        user = get_user_model().objects.create_user(
-            username, f"{username}@example.com", password, **fields
-        )
-        return user
+        email = fields.pop("email", f"{username}@example.com")
+        return get_user_model().objects.create_user(username, email, password, **fields)
 
     return make
 

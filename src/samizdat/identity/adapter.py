@@ -37,6 +37,30 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             return False
         return EmailAddress.objects.filter(email__iexact=email, verified=True).exists()
 
+    def pre_social_login(self, request, sociallogin):
+        """Sign up new readers without an address that another account already holds.
+
+        It was not linked (see can_authenticate_by_email), and keeping it would stop the
+        login at a sign-up form; a commenter needs no address of their own.
+        """
+        super().pre_social_login(request, sociallogin)
+        if sociallogin.is_existing:
+            return
+        from django.contrib.auth import get_user_model
+
+        def taken(address: str) -> bool:
+            return (
+                EmailAddress.objects.filter(email__iexact=address).exists()
+                or get_user_model().objects.filter(email__iexact=address).exists()
+            )
+
+        sociallogin.email_addresses = [
+            address for address in sociallogin.email_addresses if not taken(address.email)
+        ]
+        user = sociallogin.user
+        if user.email and taken(user.email):
+            user.email = ""
+
     def on_authentication_error(
         self, request, provider, error=None, exception=None, extra_context=None
     ):
