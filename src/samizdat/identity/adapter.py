@@ -67,7 +67,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         """Show one clear page for every failed login; the draft stays in the session."""
         name = getattr(getattr(provider, "app", None), "name", None) or provider.name
         extra_context = extra_context or {}
-        if error == AuthError.CANCELLED:
+        # Some servers leave the state out of a denial; the error still says what happened.
+        if error == AuthError.CANCELLED or request.GET.get("error") == "access_denied":
             message = _("The login with %(provider)s was cancelled or not allowed.")
         elif error == AuthError.DENIED:
             message = _("%(provider)s did not allow the login.")
