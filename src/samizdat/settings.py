@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "samizdat.identity.middleware.LoginPopupOpenerMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -204,6 +205,9 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The comment form opens the provider's login in a popup, which must be able to tell
+# the form when it is done (identity.views.popup_done).
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"
 if SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SAMIZDAT_HSTS_SECONDS", "31536000"))

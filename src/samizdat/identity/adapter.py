@@ -7,7 +7,6 @@ from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base.constants import AuthError
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -88,8 +87,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             post = Post.objects.filter(pk=post_id).first()
             if post is not None:
                 back = post.get_absolute_url() + "#respond"
-        from samizdat.identity.views import problem_context
+        from samizdat.identity.views import problem_context, render_popup_page
 
         raise ImmediateHttpResponse(
-            render(request, "identity/problem.html", problem_context(message, back), status=401)
+            render_popup_page(
+                request, "identity/problem.html", problem_context(message, back), status=401
+            )
         )

@@ -27,8 +27,23 @@ def _safe_next(request: HttpRequest, url: str | None) -> str | None:
     return None
 
 
+def render_popup_page(
+    request: HttpRequest, template: str, context: dict, status: int = 200
+) -> HttpResponse:
+    """Render a page that may end a login popup.
+
+    The popup passed through the provider's site; only a page that does not isolate
+    itself (COOP unsafe-none) keeps the link to the comment form that opened it.
+    """
+    response = render(request, template, context, status=status)
+    response["Cross-Origin-Opener-Policy"] = "unsafe-none"
+    return response
+
+
 def _problem(request: HttpRequest, message: str, back: str, status: int = 400) -> HttpResponse:
-    return render(request, "identity/problem.html", problem_context(message, back), status=status)
+    return render_popup_page(
+        request, "identity/problem.html", problem_context(message, back), status
+    )
 
 
 def problem_context(message: str, back: str) -> dict:
@@ -84,7 +99,7 @@ def popup_done(request: HttpRequest) -> HttpResponse:
         post = Post.objects.filter(pk=back_post).first()
         back = post.get_absolute_url() + "#respond" if post else back
     data = identity.as_json() if identity else None
-    return render(
+    return render_popup_page(
         request,
         "identity/popup_done.html",
         {

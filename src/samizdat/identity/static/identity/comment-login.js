@@ -110,7 +110,8 @@
         form.target = "samizdat-login";
         say("Connecting to " + pendingName + "\u2026");
       }
-      form.submit();
+      // The Post Comment button's id "submit" shadows form.submit.
+      HTMLFormElement.prototype.submit.call(form);
       form.action = action;
       form.target = target;
       flag.remove();
