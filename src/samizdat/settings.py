@@ -282,3 +282,5 @@ EMAIL_USE_TLS = env_bool("SAMIZDAT_SMTP_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("SAMIZDAT_FROM_EMAIL", "samizdat@localhost")
 
 SAMIZDAT_IDENTITY_AVATARS = os.environ.get("SAMIZDAT_AVATARS", "local")
+# Email accounts need outgoing mail for their verification links: off until configured.
+SAMIZDAT_IDENTITY_EMAIL_ACCOUNTS = env_bool("SAMIZDAT_EMAIL_ACCOUNTS")

@@ -32,6 +32,11 @@ class AppSettings:
         return self._setting("AVATARS", "local")
 
     @property
+    def EMAIL_ACCOUNTS(self) -> bool:
+        """Offer readers an email-and-password account (verified by email) to comment with."""
+        return bool(self._setting("EMAIL_ACCOUNTS", False))
+
+    @property
     def TEST_PROVIDER_URLS(self) -> str | None:
         """Tests only: send every provider's token and profile requests to this base URL."""
         return self._setting("TEST_PROVIDER_URLS", None)

@@ -9,7 +9,9 @@ from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
+from samizdat.identity.app_settings import app_settings
 from samizdat.identity.avatars import guest_avatar_url
 
 IDENTITY_KEY = "samizdat_identity"
@@ -137,6 +139,8 @@ def configured_providers(request: HttpRequest) -> list[dict[str, str]]:
             {"id": provider.sub_id, "kind": provider.id, "name": app.name or provider.name}
         )
     buttons.sort(key=lambda button: button["name"].lower())
+    if app_settings.EMAIL_ACCOUNTS:
+        buttons.append({"id": "email", "kind": "email", "name": _("Email")})
     return buttons
 
 

@@ -9,12 +9,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from samizdat.identity import services
+from samizdat.identity.app_settings import app_settings
 from samizdat.identity.avatars import avatar_svg
 from samizdat.publishing.models import Post
 
@@ -82,6 +83,8 @@ def login_start(request: HttpRequest) -> HttpResponse:
     popup = request.POST.get("popup") == "1"
     finish = reverse("identity:popup-done") if popup else next_url.split("#")[0] + "#respond"
     provider_id = request.POST.get("provider", "")
+    if provider_id == "email" and app_settings.EMAIL_ACCOUNTS:
+        return HttpResponseRedirect(reverse("account_login") + "?" + urlencode({"next": finish}))
     try:
         provider = get_social_adapter().get_provider(request, provider_id)
     except Exception:
