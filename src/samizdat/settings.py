@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.twitter_oauth2",
     "allauth.socialaccount.providers.openid_connect",
     "samizdat.identity.providers.wordpress_com",
+    "samizdat.identity.providers.mastodon",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,7 @@ SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {"OAUTH_PKCE_ENABLED": True},
     # WordPress.com does not document PKCE; it keeps state and its client secret.
     "wordpress_com": {},
+    "mastodon": {"OAUTH_PKCE_ENABLED": True},
 }
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"

@@ -17,6 +17,9 @@ class FakeProviders:
     def __init__(self, port: int):
         self.profiles: dict[str, object] = {}
         self.token_requests: list[dict[str, str]] = []
+        # Other POST endpoints (e.g. Mastodon's app registration), by path.
+        self.post_responses: dict[str, object] = {}
+        self.post_requests: list[tuple[str, dict[str, str]]] = []
         self.token_status = 200
         self.token_response: dict = {
             "access_token": "token-123",
@@ -39,8 +42,16 @@ class FakeProviders:
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
-                form = parse_qs(self.rfile.read(length).decode())
-                fake.token_requests.append({k: v[0] for k, v in form.items()})
+                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                path = urlsplit(self.path).path
+                if path in fake.post_responses:
+                    fake.post_requests.append((path, form))
+                    self.reply(200, fake.post_responses[path])
+                    return
+                if "token" not in path:
+                    self.reply(404, {"error": "not found", "path": path})
+                    return
+                fake.token_requests.append(form)
                 if fake.token_status != 200:
                     self.reply(fake.token_status, {"error": "server_error"})
                 else:
@@ -71,4 +82,6 @@ class FakeProviders:
     def reset(self):
         self.profiles.clear()
         self.token_requests.clear()
+        self.post_responses.clear()
+        self.post_requests.clear()
         self.token_status = 200

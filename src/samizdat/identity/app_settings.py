@@ -10,6 +10,7 @@ PROVIDER_KINDS = {
     "github": ("github", "GitHub"),
     "google": ("google", "Google"),
     "openid_connect": ("openid_connect", "OpenID Connect"),
+    "mastodon": ("mastodon", "Mastodon"),
 }
 
 PROVIDER_LABELS = {provider_id: name for provider_id, name in PROVIDER_KINDS.values()}

@@ -83,6 +83,8 @@ def login_start(request: HttpRequest) -> HttpResponse:
     popup = request.POST.get("popup") == "1"
     finish = reverse("identity:popup-done") if popup else next_url.split("#")[0] + "#respond"
     provider_id = request.POST.get("provider", "")
+    if provider_id == "mastodon":
+        return _start_mastodon(request, finish, back)
     if provider_id == "email" and app_settings.EMAIL_ACCOUNTS:
         return HttpResponseRedirect(reverse("account_login") + "?" + urlencode({"next": finish}))
     try:
@@ -90,6 +92,29 @@ def login_start(request: HttpRequest) -> HttpResponse:
     except Exception:
         return _problem(request, _("That way of logging in is not available here."), back, 404)
     return provider.redirect(request, AuthProcess.LOGIN, next_url=finish)
+
+
+def _start_mastodon(request: HttpRequest, finish: str, back: str) -> HttpResponse:
+    """Register with the reader's Mastodon server on first use, then send them there."""
+    from allauth.socialaccount.models import SocialApp
+
+    from samizdat.identity.providers.mastodon import instances
+    from samizdat.identity.providers.mastodon.provider import MastodonProvider
+    from samizdat.identity.providers.mastodon.views import instance_app
+
+    if not SocialApp.objects.filter(provider="mastodon").exists():
+        return _problem(request, _("That way of logging in is not available here."), back, 404)
+    try:
+        domain = instances.normalize_domain(request.POST.get("mastodon_instance", ""))
+        instance = instances.get_or_register(
+            domain,
+            redirect_uri=request.build_absolute_uri(reverse("mastodon_callback")),
+            website=request.build_absolute_uri("/"),
+        )
+    except instances.InstanceError as error:
+        return _problem(request, str(error), back)
+    provider = MastodonProvider(request, app=instance_app(instance))
+    return provider.redirect(request, AuthProcess.LOGIN, next_url=finish, instance=domain)
 
 
 @require_GET

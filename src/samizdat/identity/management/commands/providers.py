@@ -18,8 +18,8 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True)
         add = actions.add_parser("add", help="Add or update a provider.")
         add.add_argument("kind", choices=sorted(PROVIDER_KINDS))
-        add.add_argument("--client-id", required=True)
-        add.add_argument("--secret", required=True)
+        add.add_argument("--client-id", help="Not for mastodon: it registers per server.")
+        add.add_argument("--secret")
         add.add_argument("--name", help='Shown name (default: the provider\'s, e.g. "GitHub").')
         add.add_argument(
             "--server-url",
@@ -40,6 +40,15 @@ class Command(BaseCommand):
     ):
         provider, default_name = PROVIDER_KINDS[kind]
         settings: dict = {}
+        if kind == "mastodon":
+            if client_id or secret:
+                raise CommandError(
+                    "mastodon takes no --client-id or --secret: samizdat "
+                    "registers itself with each reader's server on first use."
+                )
+            client_id, secret = "registered-per-server", ""
+        elif not client_id or not secret:
+            raise CommandError(f"{kind} needs --client-id and --secret.")
         if kind == "openid_connect":
             if not server_url:
                 raise CommandError("openid_connect needs --server-url (the issuer URL).")
