@@ -143,6 +143,28 @@ def test_demo_serves_with_granian_and_whitenoise(demo_server):
     assert "Sources" in page and "Leave a Reply" in page and "5 comments" in page
 
 
+def test_idle_keep_alive_connections_do_not_block_others(demo_server):
+    """A browser keeps several connections open; a new request must still be answered."""
+    import http.client
+
+    base, _process = demo_server
+    host, port = base.removeprefix("http://").split(":")
+    idle = []
+    for _ in range(6):
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        connection.request("GET", "/static/samizdat/icon.svg")
+        connection.getresponse().read()
+        idle.append(connection)  # kept open, idle, as a browser does
+    try:
+        fresh = http.client.HTTPConnection(host, int(port), timeout=5)
+        fresh.request("GET", "/")
+        assert fresh.getresponse().status == 200
+        fresh.close()
+    finally:
+        for connection in idle:
+            connection.close()
+
+
 def test_concurrent_comments_are_all_kept(demo_server, server_env):
     """Several clients post at once to two workers; every acknowledged comment is stored."""
     base, process = demo_server

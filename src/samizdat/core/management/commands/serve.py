@@ -29,7 +29,9 @@ class Command(BaseCommand):
             default=int(os.environ.get("SAMIZDAT_THREADS", "1")),
             # Rendering is CPU-bound under the GIL: on the demo essay, 1 thread per worker
             # gave 84-95 req/s (p99 35-50 ms), 2 gave 73, 4 gave 83 (p99 200 ms), and
-            # granian's default (hundreds) 70 (p99 440 ms).
+            # granian's default (hundreds) 70 (p99 440 ms). Granian's backpressure stays at
+            # its default: tied to the thread count, idle keep-alive connections held every
+            # slot and a browser's parallel requests for a page stalled.
             help="Python threads per worker running requests (default 1, or SAMIZDAT_THREADS).",
         )
         parser.add_argument(
@@ -71,7 +73,6 @@ class Command(BaseCommand):
             interface=Interfaces.WSGI,
             workers=workers,
             blocking_threads=threads,
-            backpressure=threads,
             respawn_failed_workers=True,
             log_access=bool(os.environ.get("SAMIZDAT_ACCESS_LOG")),
         ).serve()
