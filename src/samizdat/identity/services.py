@@ -138,7 +138,12 @@ def configured_providers(request: HttpRequest) -> list[dict[str, str]]:
         buttons.append(
             {"id": provider.sub_id, "kind": provider.id, "name": app.name or provider.name}
         )
-    buttons.sort(key=lambda button: button["name"].lower())
+    # WordPress.com's own order first, as on its comment form; other servers after.
+    order = ["wordpress_com", "twitter_oauth2", "facebook", "github", "google",
+             "openid_connect", "mastodon"]  # fmt: skip
+    buttons.sort(
+        key=lambda b: (order.index(b["kind"]) if b["kind"] in order else 99, b["name"].lower())
+    )
     if app_settings.EMAIL_ACCOUNTS:
         buttons.append({"id": "email", "kind": "email", "name": _("Email")})
     return buttons
