@@ -27,15 +27,24 @@ def _moderation_action(status: str, label: str, done: str):
 class CommentAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["author_name", "short_body", "post", "status", "created_at", "ip_address"]
-    list_filter = ["status", "created_at"]
+    list_filter = ["status", "identity_provider", "created_at"]
     list_select_related = ["post"]
     search_fields = ["author_name", "author_email", "author_url", "body", "ip_address"]
     date_hierarchy = "created_at"
     raw_id_fields = ["post", "parent", "user"]
-    readonly_fields = ["created_at", "ip_address", "user_agent", "depth"]
+    readonly_fields = [
+        "created_at",
+        "ip_address",
+        "user_agent",
+        "depth",
+        "identity_provider",
+        "identity_uid",
+        "author_avatar_url",
+    ]
     fields = [
         "post", "parent", "status", "body", ("author_name", "author_email", "author_url"),
-        "user", ("created_at", "ip_address", "depth"), "user_agent",
+        "user", ("identity_provider", "identity_uid", "author_avatar_url"),
+        ("created_at", "ip_address", "depth"), "user_agent",
     ]  # fmt: skip
     actions = [
         _moderation_action(CommentStatus.APPROVED, _("Approve selected comments"), "approved"),
