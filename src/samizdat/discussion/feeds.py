@@ -34,7 +34,7 @@ class PostCommentsFeed(CommentFeedMixin, Feed):
     """The latest approved comments on one post."""
 
     def get_object(self, request, year, month, day, slug):
-        post = Post.objects.live().filter(slug=slug).first()
+        post = Post.objects.live().filter(slug=slug, password="").first()
         wanted = {"year": year, "month": month, "day": day, "slug": slug}
         if post is None or post.permalink_kwargs() != wanted:
             raise Http404(_("No such post."))
@@ -78,7 +78,7 @@ class LatestCommentsFeed(CommentFeedMixin, Feed):
         return settings.SAMIZDAT_SITE_TAGLINE
 
     def items(self):
-        live = Post.objects.live().values("pk")
+        live = Post.objects.live().filter(password="").values("pk")
         return (
             Comment.objects.filter(status=CommentStatus.APPROVED, post__in=live)
             .select_related("post")

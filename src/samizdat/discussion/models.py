@@ -8,7 +8,14 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from samizdat.core import markup
+from samizdat.core import markup, wordpress
+
+
+def render_comment(body: str, body_format: str) -> str:
+    """Render a comment's text in its format to sanitized HTML."""
+    if body_format == CommentFormat.WORDPRESS:
+        return markup.sanitize_comment_html(wordpress.render_wordpress(body))
+    return markup.render_comment_markdown(body)
 
 
 class CommentStatus(models.TextChoices):
@@ -16,6 +23,17 @@ class CommentStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     SPAM = "spam", _("Spam")
     TRASH = "trash", _("Trash")
+
+
+class CommentKind(models.TextChoices):
+    COMMENT = "comment", _("Comment")
+    PINGBACK = "pingback", _("Pingback")
+    TRACKBACK = "trackback", _("Trackback")
+
+
+class CommentFormat(models.TextChoices):
+    MARKDOWN = "markdown", _("Markdown")
+    WORDPRESS = "wordpress", _("WordPress HTML")
 
 
 class Comment(models.Model):
@@ -55,6 +73,12 @@ class Comment(models.Model):
     author_avatar_url = models.URLField(_("avatar"), max_length=500, blank=True)
 
     body = models.TextField(_("comment"))
+    body_format = models.CharField(
+        max_length=10, choices=CommentFormat.choices, default=CommentFormat.MARKDOWN
+    )
+    kind = models.CharField(
+        _("type"), max_length=10, choices=CommentKind.choices, default=CommentKind.COMMENT
+    )
     body_html = models.TextField(editable=False, blank=True)
     status = models.CharField(
         _("status"),
@@ -106,7 +130,7 @@ class Comment(models.Model):
         if self.parent_id is not None and self.root_id is None:
             self.root_id = self.parent.root_id or self.parent_id
             self.depth = self.parent.depth + 1
-        self.body_html = markup.render_comment_markdown(self.body)
+        self.body_html = render_comment(self.body, self.body_format)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}

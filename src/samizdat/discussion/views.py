@@ -14,7 +14,7 @@ from samizdat.discussion.services import post_comment
 from samizdat.discussion.threads import comment_url
 from samizdat.identity.services import current_identity
 from samizdat.publishing.models import Post
-from samizdat.publishing.views import render_post
+from samizdat.publishing.views import is_unlocked, render_post
 
 
 @require_POST
@@ -26,6 +26,8 @@ def post_comment_view(request: HttpRequest) -> HttpResponse:
         raise Http404("No such post.") from exc
     # Draft and private posts do not exist for readers: 404, as their pages do.
     post = get_object_or_404(Post.objects.live(), pk=post_id)
+    if not is_unlocked(request, post):
+        raise Http404("No such post.")
     identity = current_identity(request)
     form = CommentForm(request.POST, identity=identity)
     if identity is not None:

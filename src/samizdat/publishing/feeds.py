@@ -34,6 +34,8 @@ class LatestPostsFeed(Feed):
         return item.title
 
     def item_description(self, item: Post):
+        if item.password:
+            return str(item.excerpt_safe)
         return item.body_html
 
     def item_pubdate(self, item: Post):

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from samizdat.core import markup
+from samizdat.core import markup, wordpress
 
 EXCERPT_WORDS = 55  # WordPress's excerpt_length.
 _FOOTNOTES_RE = re.compile(r'<hr class="footnotes-sep"\s*/?>.*', re.DOTALL)
@@ -23,12 +23,15 @@ _FOOTNOTES_RE = re.compile(r'<hr class="footnotes-sep"\s*/?>.*', re.DOTALL)
 class BodyFormat(models.TextChoices):
     MARKDOWN = "markdown", _("Markdown")
     HTML = "html", _("HTML")
+    WORDPRESS = "wordpress", _("WordPress HTML (paragraphs added, shortcodes expanded)")
 
 
-def render_body(source: str, body_format: str) -> str:
+def render_body(source: str, body_format: str, attachments=()) -> str:
     """Render a post or page body in its format to sanitized HTML."""
     if body_format == BodyFormat.HTML:
         return markup.sanitize_post_html(source)
+    if body_format == BodyFormat.WORDPRESS:
+        return markup.sanitize_post_html(wordpress.render_wordpress(source, attachments))
     return markup.render_post_markdown(source)
 
 
@@ -84,6 +87,8 @@ class Entry(models.Model):
         _("body format"), max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN
     )
     body_html = models.TextField(editable=False, blank=True)
+    # Media an imported item had in WordPress (id, url, title): [gallery] links to them.
+    attachments = models.JSONField(default=list, blank=True, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -106,7 +111,7 @@ class Entry(models.Model):
 
     def render(self) -> None:
         """Render the body to sanitized HTML; called on every save, never on read."""
-        self.body_html = render_body(self.body, self.body_format)
+        self.body_html = render_body(self.body, self.body_format, self.attachments)
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -132,9 +137,11 @@ class Entry(models.Model):
 
 class PostStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    PENDING = "pending", _("Pending review")
     PUBLISHED = "published", _("Published")
     SCHEDULED = "scheduled", _("Scheduled")
     PRIVATE = "private", _("Private")
+    TRASH = "trash", _("Trash")
 
 
 class PostQuerySet(models.QuerySet):
@@ -173,6 +180,12 @@ class Post(Entry):
     categories = models.ManyToManyField(
         Category, blank=True, related_name="posts", verbose_name=_("categories")
     )
+    password = models.CharField(
+        _("password"),
+        max_length=255,
+        blank=True,
+        help_text=_("Readers must enter it to read the post (WordPress's password protection)."),
+    )
     comments_open = models.BooleanField(_("comments open"), default=True)
     comment_count = models.PositiveIntegerField(
         _("approved comments"),
@@ -203,6 +216,8 @@ class Post(Entry):
 
     @property
     def excerpt_safe(self) -> SafeString:
+        if self.password:
+            return format_html("<p>{}</p>", _("This content is password protected."))
         return mark_safe(self.excerpt_html)  # noqa: S308
 
     @property

@@ -10,9 +10,16 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from samizdat.discussion.forms import CommentForm
@@ -137,6 +144,21 @@ def date_archive(
     return render_listing(request, posts, page, title=_("Archives: %(date)s") % {"date": label})
 
 
+PASSWORDS_KEY = "samizdat_post_passwords"
+
+
+def is_unlocked(request: HttpRequest, post: Post) -> bool:
+    """Return whether the reader may read a password-protected post."""
+    if not post.password:
+        return True
+    session = getattr(request, "session", None)
+    if session is None or (session.session_key is None and not session.modified):
+        return False
+    return constant_time_compare(
+        session.get(PASSWORDS_KEY, {}).get(str(post.pk), ""), post.password
+    )
+
+
 def post_detail(
     request: HttpRequest, year: str, month: str, day: str, slug: str, page: int = 1
 ) -> HttpResponse:
@@ -148,7 +170,26 @@ def post_detail(
     if (year, month, day) != (canonical["year"], canonical["month"], canonical["day"]):
         # The slug is unique: send a link with a stale date to the post's own URL.
         return HttpResponsePermanentRedirect(post.get_absolute_url())
+    if request.method == "POST" and post.password:
+        # WordPress's "This content is password protected" form.
+        if constant_time_compare(request.POST.get("post_password", ""), post.password):
+            passwords = request.session.get(PASSWORDS_KEY, {})
+            passwords[str(post.pk)] = post.password
+            request.session[PASSWORDS_KEY] = passwords
+            return HttpResponseRedirect(post.get_absolute_url())
+        return render_protected(request, post, wrong=True)
+    if not is_unlocked(request, post):
+        return render_protected(request, post)
     return render_post(request, post, comment_page_number=page)
+
+
+def render_protected(request: HttpRequest, post: Post, wrong: bool = False) -> HttpResponse:
+    return render(
+        request,
+        "publishing/post_protected.html",
+        {"post": post, "wrong": wrong},
+        status=403 if wrong else 200,
+    )
 
 
 def render_post(
