@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "samizdat.core",
     "samizdat.publishing",
     "samizdat.discussion",
+    "samizdat.interchange",
     # Before allauth, so that its templates override allauth's.
     "samizdat.identity",
     "allauth",
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "samizdat.identity.middleware.LoginPopupOpenerMiddleware",
+    "samizdat.interchange.middleware.LegacyRedirectMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
