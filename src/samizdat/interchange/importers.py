@@ -342,6 +342,7 @@ class WxrImporter:
     def import_comments(self, post: Post, item: wxr.Item) -> None:
         if not item.comments:
             return
+
         # Comment ids are per site in WordPress, but hand-made files repeat them: key
         # each comment by its item too.
         def key(comment_id: str) -> str:

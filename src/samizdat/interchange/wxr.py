@@ -22,7 +22,7 @@ NO_DATE = "0000-00-00 00:00:00"
 
 
 class WxrError(Exception):
-    """The file cannot be read as WXR; the message names the line and column."""
+    """The file cannot be read; the message names the line and column."""
 
 
 @dataclass
