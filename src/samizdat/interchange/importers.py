@@ -255,9 +255,9 @@ class WxrImporter:
         )
 
     def _unique_slug(self, model, slug: str, wp_id: str, pk: int | None, field_name="slug"):
-        slug = slug[:190] or f"item-{wp_id}"
+        slug = slug[:190] or slugify(f"item {wp_id}")
         taken = model.objects.filter(**{field_name: slug}).exclude(pk=pk).exists()
-        return f"{slug}-{wp_id}" if taken else slug
+        return slugify(f"{slug} {wp_id or 'copy'}", allow_unicode=True) if taken else slug
 
     def _terms(self, item: wxr.Item) -> tuple[list[Category], list[Tag]]:
         categories, tags = [], []
