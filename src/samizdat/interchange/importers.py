@@ -43,6 +43,23 @@ COMMENT_STATUS = {
     "trash": CommentStatus.TRASH,
     "post-trashed": CommentStatus.TRASH,
 }
+UPDATED_COMMENT_FIELDS = (
+    "parent_id",
+    "root_id",
+    "depth",
+    "author_name",
+    "author_email",
+    "author_url",
+    "ip_address",
+    "created_at",
+    "body",
+    "body_format",
+    "body_html",
+    "status",
+    "kind",
+    "user_id",
+)
+COMMENT_BATCH = 2000  # comments written per batch: fewer statements, bounded memory
 COMMENT_KIND = {
     "": CommentKind.COMMENT,
     "comment": CommentKind.COMMENT,
@@ -117,6 +134,8 @@ class WxrImporter:
         self.page_parents: dict[int, str] = {}  # page pk -> wp parent id
         self.items: dict[str, tuple[str, int]] = {}  # wp post id -> (kind, pk)
         self.touched_posts: set[int] = set()
+        self.pending: list[tuple[Post, wxr.Item]] = []
+        self.pending_count = 0
         self.types = {
             model: ContentType.objects.get_for_model(model)
             for model in (Post, Page, Comment, get_user_model(), Category, Tag)
@@ -340,116 +359,119 @@ class WxrImporter:
         return page
 
     def import_comments(self, post: Post, item: wxr.Item) -> None:
+        """Queue an item's comments; they are written in batches across posts."""
         if not item.comments:
             return
+        self.pending.append((post, item))
+        self.pending_count += len(item.comments)
+        if self.pending_count >= COMMENT_BATCH:
+            self.flush_comments()
 
-        # Comment ids are per site in WordPress, but hand-made files repeat them: key
-        # each comment by its item too.
-        def key(comment_id: str) -> str:
-            return f"{item.key}#{comment_id}"
-
-        existing = {
-            ref.external_id: ref.object_id
-            for ref in ImportedObject.objects.filter(
-                source=self.source,
-                kind="comment",
-                external_id__in=[key(c.id) for c in item.comments if c.id],
+    def flush_comments(self) -> None:
+        """Write the queued comments: a few bulk statements per depth level, not per post."""
+        if not self.pending:
+            return
+        keys = [f"{item.key}#{c.id}" for _post, item in self.pending for c in item.comments
+                if c.id]  # fmt: skip
+        existing: dict[str, int] = {}
+        for start in range(0, len(keys), 900):
+            existing.update(
+                ImportedObject.objects.filter(
+                    source=self.source,
+                    kind="comment",
+                    external_id__in=keys[start : start + 900],
+                ).values_list("external_id", "object_id")
             )
-        }
-        by_id = {c.id: c for c in item.comments if c.id}
-        # Depth from wp:comment_parent; a parent missing from the file makes a thread root.
-        depth: dict[str, int] = {}
-
-        def depth_of(comment_id: str, seen=()) -> int:
-            if comment_id in depth:
-                return depth[comment_id]
-            parent = by_id[comment_id].parent_id
-            if parent in by_id and parent not in seen and parent != comment_id:
-                value = depth_of(parent, (*seen, comment_id)) + 1
-            else:
-                value = 1
-            depth[comment_id] = value
-            return value
-
-        saved: dict[str, Comment] = {}
-        ordered = sorted(item.comments, key=lambda c: depth_of(c.id) if c.id else 1)
-        to_update: list[Comment] = []
-        created_refs: list[tuple[str, Comment]] = []
-        for level in sorted({depth_of(c.id) if c.id else 1 for c in ordered}):
-            batch_new: list[tuple[str, Comment]] = []
-            for wc in (c for c in ordered if (depth_of(c.id) if c.id else 1) == level):
-                status = COMMENT_STATUS.get(wc.approved.lower())
-                if status is None:
-                    status = CommentStatus.PENDING
-                    self.report.add(
-                        "comment", "noted", f"approval {wc.approved or 'empty'} held for moderation"
-                    )
-                parent = saved.get(wc.parent_id) if wc.parent_id != "0" else None
-                comment = Comment(pk=existing.get(key(wc.id)))
-                comment.post = post
-                comment.parent = parent
-                comment.root_id = (parent.root_id or parent.pk) if parent else None
-                comment.depth = level if parent else 1
-                comment.author_name = (wc.author or "Anonymous")[:200]
-                comment.author_email = wc.email[:254]
-                comment.author_url = wc.url[:500]
-                comment.ip_address = wc.ip or None
-                comment.created_at = wc.date or post.published_at
-                comment.body = wc.content
-                comment.body_format = CommentFormat.WORDPRESS
-                comment.body_html = render_comment(wc.content, CommentFormat.WORDPRESS)
-                comment.status = status
-                comment.kind = COMMENT_KIND.get(wc.type, CommentKind.COMMENT)
-                comment.user = self.author_ids.get(wc.user_id) if wc.user_id != "0" else None
-                if comment.pk:
-                    to_update.append(comment)
-                else:
-                    batch_new.append((wc.id, comment))
-                if wc.id:
-                    saved[wc.id] = comment
-            Comment.objects.bulk_create([c for _, c in batch_new], batch_size=500)
-            created_refs.extend(batch_new)
-        if to_update:
-            Comment.objects.bulk_update(
-                to_update,
-                [
-                    "parent",
-                    "root",
-                    "depth",
-                    "author_name",
-                    "author_email",
-                    "author_url",
-                    "ip_address",
-                    "created_at",
-                    "body",
-                    "body_format",
-                    "body_html",
-                    "status",
-                    "kind",
-                    "user",
-                ],
-                batch_size=500,
+        levels: dict[int, list[tuple[str, Comment, Comment | None]]] = defaultdict(list)
+        for post, item in self.pending:
+            for key, comment, parent, level in self._build_comments(post, item, existing):
+                levels[level].append((key, comment, parent))
+        new: list[tuple[str, Comment]] = []
+        updated: list[Comment] = []
+        for level in sorted(levels):
+            batch = []
+            for key, comment, parent in levels[level]:
+                if parent is not None:
+                    # Parents were written at an earlier level, so they have their ids now.
+                    comment.parent_id = parent.pk
+                    comment.root_id = parent.root_id or parent.pk
+                (updated if comment.pk else batch).append(comment)
+                if not comment.pk:
+                    new.append((key, comment))
+            Comment.objects.bulk_create(batch, batch_size=1000)
+        # Row by row: bulk_update's CASE statements grow too slow at this size.
+        for comment in updated:
+            Comment.objects.filter(pk=comment.pk).update(
+                **{name: getattr(comment, name) for name in UPDATED_COMMENT_FIELDS}
             )
         ImportedObject.objects.bulk_create(
             [
                 ImportedObject(
                     source=self.source,
                     kind="comment",
-                    external_id=key(wc_id),
+                    external_id=key,
                     content_type=self.types[Comment],
-                    object_id=c.pk,
+                    object_id=comment.pk,
                 )
-                for wc_id, c in created_refs
-                if wc_id
+                for key, comment in new
+                if key
             ],
-            batch_size=500,
+            batch_size=1000,
         )
-        self.report.add("comment", "created", n=len(created_refs))
-        self.report.add("comment", "updated", n=len(to_update))
+        self.report.add("comment", "created", n=len(new))
+        self.report.add("comment", "updated", n=len(updated))
+        self.pending.clear()
+        self.pending_count = 0
+
+    def _build_comments(self, post: Post, item: wxr.Item, existing: dict[str, int]):
+        """Yield (key, comment, parent comment, depth) for an item's comments."""
+        by_id = {c.id: c for c in item.comments if c.id}
+        depth: dict[str, int] = {}
+
+        def depth_of(comment_id: str) -> int:
+            # Iterative, with a guard against cycles in hand-made files.
+            chain, current = [], comment_id
+            while current in by_id and current not in depth and current not in chain:
+                chain.append(current)
+                current = by_id[current].parent_id
+            base = depth.get(current, 0)
+            for offset, node in enumerate(reversed(chain), start=1):
+                depth[node] = base + offset
+            return depth.get(comment_id, 1)
+
+        built: dict[str, Comment] = {}
+        for wc in sorted(item.comments, key=lambda c: depth_of(c.id) if c.id else 1):
+            level = depth_of(wc.id) if wc.id else 1
+            key = f"{item.key}#{wc.id}" if wc.id else ""
+            status = COMMENT_STATUS.get(wc.approved.lower())
+            if status is None:
+                status = CommentStatus.PENDING
+                self.report.add(
+                    "comment", "noted", f"approval {wc.approved or 'empty'} held for moderation"
+                )
+            parent = built.get(wc.parent_id) if wc.parent_id not in ("", "0") else None
+            comment = Comment(pk=existing.get(key))
+            comment.post = post
+            comment.depth = level if parent is not None else 1
+            comment.author_name = (wc.author or "Anonymous")[:200]
+            comment.author_email = wc.email[:254]
+            comment.author_url = wc.url[:500]
+            comment.ip_address = wc.ip or None
+            comment.created_at = wc.date or post.published_at
+            comment.body = wc.content
+            comment.body_format = CommentFormat.WORDPRESS
+            comment.body_html = render_comment(wc.content, CommentFormat.WORDPRESS)
+            comment.status = status
+            comment.kind = COMMENT_KIND.get(wc.type, CommentKind.COMMENT)
+            comment.user = self.author_ids.get(wc.user_id) if wc.user_id != "0" else None
+            if wc.id:
+                built[wc.id] = comment
+            yield key, comment, parent, comment.depth
         self.touched_posts.add(post.pk)
 
     def finish(self) -> None:
-        """Link pages to parents, media to posts, and count comments."""
+        """Write queued comments; link pages to parents, media to posts; count comments."""
+        self.flush_comments()
         for page_pk, wp_parent in self.page_parents.items():
             kind, parent_pk = self.items.get(wp_parent, ("", None))
             if kind == "page" and parent_pk != page_pk:
