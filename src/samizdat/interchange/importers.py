@@ -22,7 +22,7 @@ from samizdat.discussion.models import (
     render_comment,
 )
 from samizdat.discussion.services import refresh_comment_counts
-from samizdat.interchange import wxr
+from samizdat.interchange import bulk, wxr
 from samizdat.interchange.models import ImportedObject, LegacyURL
 from samizdat.publishing.models import BodyFormat, Category, Page, Post, PostStatus, Tag
 
@@ -135,6 +135,7 @@ class WxrImporter:
         self.items: dict[str, tuple[str, int]] = {}  # wp post id -> (kind, pk)
         self.touched_posts: set[int] = set()
         self.pending: list[tuple[Post, wxr.Item]] = []
+        self.pending_legacy: dict[str, tuple[ContentType, int]] = {}
         self.pending_count = 0
         self.types = {
             model: ContentType.objects.get_for_model(model)
@@ -266,12 +267,25 @@ class WxrImporter:
             self.report.add("comment", "skipped", "comments on pages", len(item.comments))
 
     def legacy(self, path: str, obj) -> None:
+        """Queue an old address of ``obj``; written in batches by flush_legacy()."""
         if not path or path == obj.get_absolute_url():
             return
-        LegacyURL.objects.update_or_create(
-            path=path[:1000],
-            defaults={"content_type": self.types[type(obj)], "object_id": obj.pk},
+        self.pending_legacy[path[:1000]] = (self.types[type(obj)], obj.pk)
+        if len(self.pending_legacy) >= 1000:
+            self.flush_legacy()
+
+    def flush_legacy(self) -> None:
+        paths = list(self.pending_legacy)
+        for start in range(0, len(paths), 500):
+            LegacyURL.objects.filter(path__in=paths[start : start + 500]).delete()
+        LegacyURL.objects.bulk_create(
+            [
+                LegacyURL(path=path, content_type=content_type, object_id=pk)
+                for path, (content_type, pk) in self.pending_legacy.items()
+            ],
+            batch_size=500,
         )
+        self.pending_legacy.clear()
 
     def _unique_slug(self, model, slug: str, wp_id: str, pk: int | None, field_name="slug"):
         slug = slug[:190] or slugify(f"item {wp_id}")
@@ -388,36 +402,45 @@ class WxrImporter:
                 levels[level].append((key, comment, parent))
         new: list[tuple[str, Comment]] = []
         updated: list[Comment] = []
+        fresh = [comment for level in levels.values() for _key, comment, _parent in level
+                 if comment.pk is None]  # fmt: skip
+        for comment, pk in zip(fresh, bulk.allocate_ids(Comment, len(fresh)), strict=True):
+            comment.pk = pk
+            comment._samizdat_new = True
         for level in sorted(levels):
-            batch = []
             for key, comment, parent in levels[level]:
                 if parent is not None:
-                    # Parents were written at an earlier level, so they have their ids now.
+                    # Parents come from an earlier level: their ids and roots are known.
                     comment.parent_id = parent.pk
                     comment.root_id = parent.root_id or parent.pk
-                (updated if comment.pk else batch).append(comment)
-                if not comment.pk:
+                if getattr(comment, "_samizdat_new", False):
                     new.append((key, comment))
-            Comment.objects.bulk_create(batch, batch_size=1000)
+                else:
+                    updated.append(comment)
+        for start in range(0, len(new), 1000):
+            bulk.insert(Comment, [comment for _key, comment in new[start : start + 1000]])
         # Row by row: bulk_update's CASE statements grow too slow at this size.
         for comment in updated:
             Comment.objects.filter(pk=comment.pk).update(
                 **{name: getattr(comment, name) for name in UPDATED_COMMENT_FIELDS}
             )
-        ImportedObject.objects.bulk_create(
-            [
-                ImportedObject(
-                    source=self.source,
-                    kind="comment",
-                    external_id=key,
-                    content_type=self.types[Comment],
-                    object_id=comment.pk,
-                )
-                for key, comment in new
-                if key
-            ],
-            batch_size=1000,
-        )
+        now = timezone.now()
+        refs = [
+            ImportedObject(
+                source=self.source,
+                kind="comment",
+                external_id=key,
+                content_type=self.types[Comment],
+                object_id=comment.pk,
+                imported_at=now,
+            )
+            for key, comment in new
+            if key
+        ]
+        for ref, pk in zip(refs, bulk.allocate_ids(ImportedObject, len(refs)), strict=True):
+            ref.pk = pk
+        for start in range(0, len(refs), 1000):
+            bulk.insert(ImportedObject, refs[start : start + 1000])
         self.report.add("comment", "created", n=len(new))
         self.report.add("comment", "updated", n=len(updated))
         self.pending.clear()
@@ -470,8 +493,9 @@ class WxrImporter:
         self.touched_posts.add(post.pk)
 
     def finish(self) -> None:
-        """Write queued comments; link pages to parents, media to posts; count comments."""
+        """Write queued comments and links; link pages to parents, media to posts; count."""
         self.flush_comments()
+        self.flush_legacy()
         for page_pk, wp_parent in self.page_parents.items():
             kind, parent_pk = self.items.get(wp_parent, ("", None))
             if kind == "page" and parent_pk != page_pk:

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -102,24 +103,28 @@ def _is_wp(ns: str) -> bool:
     return ns.startswith(WP_NAMESPACES) and not ns.endswith("/excerpt/")
 
 
+@lru_cache(maxsize=512)
+def _key(tag: str) -> str:
+    """Return "wp:post_id", "content:encoded", "title"... for a child's full tag."""
+    ns, local = _split(tag)
+    if ns == CONTENT_NS:
+        return f"content:{local}"
+    if ns.endswith("/excerpt/"):
+        return f"excerpt:{local}"
+    if ns == DC_NS:
+        return f"dc:{local}"
+    if _is_wp(ns):
+        return f"wp:{local}"
+    return local
+
+
 def _children(element) -> dict[str, str]:
     """Map each child's local name (wp:, content:, excerpt:, plain) to its text."""
     values: dict[str, str] = {}
     for child in element:
-        if not isinstance(child.tag, str):
-            continue
-        ns, local = _split(child.tag)
-        if ns == CONTENT_NS:
-            key = f"content:{local}"
-        elif ns.endswith("/excerpt/"):
-            key = f"excerpt:{local}"
-        elif ns == DC_NS:
-            key = f"dc:{local}"
-        elif _is_wp(ns):
-            key = f"wp:{local}"
-        else:
-            key = local
-        values.setdefault(key, child.text or "")
+        tag = child.tag
+        if isinstance(tag, str):
+            values.setdefault(_key(tag), child.text or "")
     return values
 
 
