@@ -136,6 +136,9 @@ class WxrImporter:
         self.touched_posts: set[int] = set()
         self.pending: list[tuple[Post, wxr.Item]] = []
         self.pending_legacy: dict[str, tuple[ContentType, int]] = {}
+        self.refs: dict[str, dict[str, int]] = {}
+        self.terms: dict[tuple[type, str], Category | Tag] = {}
+        self.post_slugs: dict[str, int] | None = None
         self.pending_count = 0
         self.types = {
             model: ContentType.objects.get_for_model(model)
@@ -173,23 +176,42 @@ class WxrImporter:
             self.import_item(record)
             self.progress(1 + len(record.comments))
 
+    def _refs(self, kind: str) -> dict[str, int]:
+        """Ids of what earlier imports of this source brought in, loaded once per kind."""
+        if kind not in self.refs:
+            self.refs[kind] = dict(
+                ImportedObject.objects.filter(source=self.source, kind=kind).values_list(
+                    "external_id", "object_id"
+                )
+            )
+        return self.refs[kind]
+
     def _ref(self, kind: str, external_id: str):
-        return ImportedObject.objects.filter(
-            source=self.source, kind=kind, external_id=external_id
-        ).first()
+        """Return the id of the object an earlier import made for this one, if any."""
+        return self._refs(kind).get(external_id)
 
     def _remember(self, kind: str, external_id: str, obj) -> None:
-        ImportedObject.objects.update_or_create(
-            source=self.source,
-            kind=kind,
-            external_id=external_id,
-            defaults={"content_type": self.types[type(obj)], "object_id": obj.pk},
-        )
+        known = self._refs(kind)
+        if known.get(external_id) == obj.pk:
+            return
+        if external_id in known:
+            ImportedObject.objects.filter(
+                source=self.source, kind=kind, external_id=external_id
+            ).update(object_id=obj.pk)
+        else:
+            ImportedObject.objects.create(
+                source=self.source,
+                kind=kind,
+                external_id=external_id,
+                content_type=self.types[type(obj)],
+                object_id=obj.pk,
+            )
+        known[external_id] = obj.pk
 
     def import_author(self, author: wxr.Author) -> None:
         User = get_user_model()
         ref = self._ref("author", author.login)
-        user = User.objects.filter(pk=ref.object_id).first() if ref else None
+        user = User.objects.filter(pk=ref).first() if ref else None
         if user is None:
             username = author.login[:150] or f"wp-author-{author.id}"
             if User.objects.filter(username=username).exists():
@@ -287,10 +309,14 @@ class WxrImporter:
         )
         self.pending_legacy.clear()
 
-    def _unique_slug(self, model, slug: str, wp_id: str, pk: int | None, field_name="slug"):
+    def _unique_slug(self, slug: str, wp_id: str, pk: int | None) -> str:
+        """Return a post slug no other post has (the WordPress id is added on a clash)."""
+        if self.post_slugs is None:
+            self.post_slugs = dict(Post.objects.values_list("slug", "pk"))
         slug = slug[:190] or slugify(f"item {wp_id}")
-        taken = model.objects.filter(**{field_name: slug}).exclude(pk=pk).exists()
-        return slugify(f"{slug} {wp_id or 'copy'}", allow_unicode=True) if taken else slug
+        if self.post_slugs.get(slug, pk) != pk:
+            slug = slugify(f"{slug} {wp_id or 'copy'}", allow_unicode=True)
+        return slug
 
     def _terms(self, item: wxr.Item) -> tuple[list[Category], list[Tag]]:
         categories, tags = [], []
@@ -298,18 +324,21 @@ class WxrImporter:
             kind = {"category": "category", "post_tag": "tag", "tag": "tag"}.get(domain)
             if kind is None:
                 continue
-            term = wxr.Term(kind, slug, name)
             model = Category if kind == "category" else Tag
-            obj = model.objects.filter(slug=slugify(slug or name, allow_unicode=True)[:200]).first()
+            term_slug = slugify(slug or name, allow_unicode=True)[:200]
+            obj = self.terms.get((model, term_slug))
             if obj is None:
-                obj = self.import_term(term)
+                obj = model.objects.filter(slug=term_slug).first()
+                obj = obj or self.import_term(wxr.Term(kind, slug, name))
+                if obj is not None:
+                    self.terms[(model, term_slug)] = obj
             if obj is not None:
                 (categories if kind == "category" else tags).append(obj)
         return categories, tags
 
     def import_post(self, item: wxr.Item) -> Post | None:
         ref = self._ref("post", item.key) if item.key else None
-        post = Post.objects.filter(pk=ref.object_id).first() if ref else None
+        post = Post.objects.filter(pk=ref).first() if ref else None
         created = post is None
         post = post or Post()
         status = POST_STATUS.get(item.status or "draft")
@@ -324,7 +353,7 @@ class WxrImporter:
             status = PostStatus.SCHEDULED
         slug = slugify(item.name or item.title, allow_unicode=True)
         post.title = item.title[:300] or f"(untitled {item.post_id})"
-        post.slug = self._unique_slug(Post, slug, item.post_id, post.pk)
+        post.slug = self._unique_slug(slug, item.post_id, post.pk)
         post.body = item.content
         post.body_format = BodyFormat.WORDPRESS
         post.excerpt = item.excerpt
@@ -335,9 +364,25 @@ class WxrImporter:
         post.author = self.authors.get(item.creator)
         post.attachments = self.attachments.get(item.post_id, [])
         post.save()
+        self.post_slugs[post.slug] = post.pk
         categories, tags = self._terms(item)
-        post.categories.set(categories)
-        post.tags.set(tags)
+        if created:
+            # A new post has no terms yet: write the links without reading them first.
+            Post.categories.through.objects.bulk_create(
+                [
+                    Post.categories.through(post_id=post.pk, category_id=pk)
+                    for pk in dict.fromkeys(c.pk for c in categories)
+                ]
+            )
+            Post.tags.through.objects.bulk_create(
+                [
+                    Post.tags.through(post_id=post.pk, tag_id=pk)
+                    for pk in dict.fromkeys(t.pk for t in tags)
+                ]
+            )
+        else:
+            post.categories.set(categories)
+            post.tags.set(tags)
         if item.key:
             self._remember("post", item.key, post)
         self.report.add("post", "created" if created else "updated")
@@ -347,7 +392,7 @@ class WxrImporter:
 
     def import_page(self, item: wxr.Item) -> Page | None:
         ref = self._ref("page", item.key) if item.key else None
-        page = Page.objects.filter(pk=ref.object_id).first() if ref else None
+        page = Page.objects.filter(pk=ref).first() if ref else None
         created = page is None
         page = page or Page()
         page.title = item.title[:300] or f"(untitled {item.post_id})"
