@@ -107,6 +107,28 @@ class _DryRun(Exception):
     pass
 
 
+class CommentRow:
+    """A comment's column values, without a model instance's cost (see bulk.insert)."""
+
+    defaults: dict | None = None
+
+    def __init__(self, pk: int | None):
+        if CommentRow.defaults is None:
+            CommentRow.defaults = {
+                f.attname: f.get_default() for f in Comment._meta.concrete_fields
+            }
+        self.__dict__.update(CommentRow.defaults)
+        self.id = pk
+
+    @property
+    def pk(self) -> int | None:
+        return self.id
+
+    @pk.setter
+    def pk(self, value: int) -> None:
+        self.id = value
+
+
 def _path_of(url: str) -> str:
     parts = urlsplit(url)
     path = parts.path or "/"
@@ -441,12 +463,12 @@ class WxrImporter:
                     external_id__in=keys[start : start + 900],
                 ).values_list("external_id", "object_id")
             )
-        levels: dict[int, list[tuple[str, Comment, Comment | None]]] = defaultdict(list)
+        levels: dict[int, list[tuple[str, CommentRow, CommentRow | None]]] = defaultdict(list)
         for post, item in self.pending:
             for key, comment, parent, level in self._build_comments(post, item, existing):
                 levels[level].append((key, comment, parent))
-        new: list[tuple[str, Comment]] = []
-        updated: list[Comment] = []
+        new: list[tuple[str, CommentRow]] = []
+        updated: list[CommentRow] = []
         fresh = [comment for level in levels.values() for _key, comment, _parent in level
                  if comment.pk is None]  # fmt: skip
         for comment, pk in zip(fresh, bulk.allocate_ids(Comment, len(fresh)), strict=True):
@@ -507,7 +529,7 @@ class WxrImporter:
                 depth[node] = base + offset
             return depth.get(comment_id, 1)
 
-        built: dict[str, Comment] = {}
+        built: dict[str, CommentRow] = {}
         for wc in sorted(item.comments, key=lambda c: depth_of(c.id) if c.id else 1):
             level = depth_of(wc.id) if wc.id else 1
             key = f"{item.key}#{wc.id}" if wc.id else ""
@@ -518,8 +540,8 @@ class WxrImporter:
                     "comment", "noted", f"approval {wc.approved or 'empty'} held for moderation"
                 )
             parent = built.get(wc.parent_id) if wc.parent_id not in ("", "0") else None
-            comment = Comment(pk=existing.get(key))
-            comment.post = post
+            comment = CommentRow(existing.get(key))
+            comment.post_id = post.pk
             comment.depth = level if parent is not None else 1
             comment.author_name = (wc.author or "Anonymous")[:200]
             comment.author_email = wc.email[:254]
@@ -531,7 +553,8 @@ class WxrImporter:
             comment.body_html = render_comment(wc.content, CommentFormat.WORDPRESS)
             comment.status = status
             comment.kind = COMMENT_KIND.get(wc.type, CommentKind.COMMENT)
-            comment.user = self.author_ids.get(wc.user_id) if wc.user_id != "0" else None
+            user = self.author_ids.get(wc.user_id) if wc.user_id != "0" else None
+            comment.user_id = user.pk if user is not None else None
             if wc.id:
                 built[wc.id] = comment
             yield key, comment, parent, comment.depth
