@@ -92,6 +92,7 @@ class Item:
     comments: list[Comment] = field(default_factory=list)
 
 
+@lru_cache(maxsize=1024)
 def _split(tag: str) -> tuple[str, str]:
     if tag.startswith("{"):
         ns, _, local = tag[1:].partition("}")
@@ -134,7 +135,16 @@ def parse_date(gmt: str, local: str = "", rfc822: str = "") -> dt.datetime | Non
         value = (value or "").strip()
         if value and value != NO_DATE:
             try:
-                return dt.datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=dt.UTC)
+                # "2011-01-18 08:06:21": sliced, as strptime is slow for a million dates.
+                return dt.datetime(
+                    int(value[0:4]),
+                    int(value[5:7]),
+                    int(value[8:10]),
+                    int(value[11:13]),
+                    int(value[14:16]),
+                    int(value[17:19]),
+                    tzinfo=dt.UTC,
+                )
             except ValueError:
                 continue
     if rfc822 and rfc822.strip():
