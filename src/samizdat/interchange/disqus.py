@@ -16,7 +16,7 @@ from samizdat.discussion.models import Comment, CommentFormat, CommentStatus, re
 from samizdat.discussion.services import refresh_comment_counts
 from samizdat.interchange.importers import ImportReport
 from samizdat.interchange.models import ImportedObject, LegacyURL
-from samizdat.interchange.wxr import WxrError
+from samizdat.interchange.wxr import xml_error
 from samizdat.publishing.models import Post
 
 DSQ_NS = "http://disqus.com/disqus-internals"
@@ -164,14 +164,9 @@ class DisqusImporter:
         except _DryRun:
             pass
         except etree.XMLSyntaxError as exc:
-            line, column = exc.position if exc.position else (exc.lineno, 0)
-            if line == 1 and column == 1 and self.path.read_bytes()[:1] != b"<":
-                exc.msg = "the file does not start with '<' (stray characters before the XML)"
-            raise WxrError(
-                f"{self.path.name} is not well-formed XML at line {line}, column {column}: "
-                f"{exc.msg.split(', line ')[0]}. Nothing was imported; fix the file or use "
-                "--recover."
-            ) from exc
+            stray = exc.position == (1, 1) and self.path.read_bytes()[:1] != b"<"
+            detail = "the file does not start with '<' (stray characters before the XML)"
+            raise xml_error(self.path, exc, detail if stray else "") from exc
         finally:
             if self.recover:
                 source.close()

@@ -592,12 +592,3 @@ def import_wxr(
 ) -> ImportReport:
     """Import a WordPress export file; raise wxr.WxrError for a file that cannot be read."""
     return WxrImporter(path, recover=recover, progress=progress).run(dry_run=dry_run)
-
-
-def count_items(path: str | Path) -> int:
-    """Count items and comments cheaply, for the progress bar (a byte scan, no parse)."""
-    total = 0
-    with open(path, "rb") as handle:
-        for line in handle:
-            total += line.count(b"<item>") + line.count(b"<wp:comment>")
-    return total

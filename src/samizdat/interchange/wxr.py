@@ -26,6 +26,16 @@ class WxrError(Exception):
     """The file cannot be read; the message names the line and column."""
 
 
+def xml_error(path: Path, exc: etree.XMLSyntaxError, detail: str = "") -> WxrError:
+    """Describe a file that is not well-formed XML, with its line and column."""
+    line, column = exc.position if exc.position else (exc.lineno, 0)
+    reason = detail or exc.msg.split(", line ")[0]
+    return WxrError(
+        f"{path.name} is not well-formed XML at line {line}, column {column}: {reason}. "
+        "Nothing was imported; fix the file or use --recover."
+    )
+
+
 @dataclass
 class Channel:
     title: str = ""
@@ -299,12 +309,7 @@ class WxrReader:
                     while element.getprevious() is not None:
                         del parent[0]
         except etree.XMLSyntaxError as exc:
-            line, column = exc.position if exc.position else (exc.lineno, 0)
-            raise WxrError(
-                f"{self.path.name} is not well-formed XML at line {line}, column {column}: "
-                f"{exc.msg.split(', line ')[0]}. Nothing was imported; fix the file or use "
-                "--recover."
-            ) from exc
+            raise xml_error(self.path, exc) from exc
         if self.recover:
             self.skipped = [f"line {e.line}, column {e.column}: {e.message}"
                             for e in context.error_log]  # fmt: skip
