@@ -235,6 +235,8 @@ SAMIZDAT_COMMENTS_CLOSE_AFTER_DAYS = (
     if os.environ.get("SAMIZDAT_COMMENTS_CLOSE_AFTER_DAYS")
     else None
 )
+# Reverse proxies in front of samizdat whose X-Forwarded-For is trusted (nginx: 1).
+SAMIZDAT_PROXY_HOPS = int(os.environ.get("SAMIZDAT_PROXY_HOPS", "0"))
 SAMIZDAT_COMMENTS_FLOOD_SECONDS = int(os.environ.get("SAMIZDAT_COMMENTS_FLOOD_SECONDS", "15"))
 
 # Accounts (django-allauth): email accounts with verification, and social logins.

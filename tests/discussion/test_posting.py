@@ -227,3 +227,21 @@ class TestModerationModes:
         client.post(URL, comment_data())
         comment = Comment.objects.get()
         assert comment.status == CommentStatus.APPROVED and comment.user == staff
+
+
+@pytest.mark.django_db
+class TestClientAddress:
+    def test_remote_addr_by_default(self, client, post, comment_data):
+        client.post(URL, comment_data(), HTTP_X_FORWARDED_FOR="203.0.113.9")
+        assert Comment.objects.get().ip_address == "127.0.0.1"
+
+    def test_behind_one_trusted_proxy(self, client, post, comment_data, settings):
+        settings.SAMIZDAT_PROXY_HOPS = 1
+        client.post(URL, comment_data(), HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.9")
+        # The proxy appended the real client; what the client wrote before is ignored.
+        assert Comment.objects.get().ip_address == "203.0.113.9"
+
+    def test_forged_header_is_not_an_address(self, client, post, comment_data, settings):
+        settings.SAMIZDAT_PROXY_HOPS = 1
+        client.post(URL, comment_data(), HTTP_X_FORWARDED_FOR="not-an-ip")
+        assert Comment.objects.get().ip_address == "127.0.0.1"

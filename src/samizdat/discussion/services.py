@@ -5,9 +5,11 @@ Views and the admin call these; they hold no request-handling logic of their own
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -34,7 +36,27 @@ class CommentDraft:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """Return the client's address; behind a proxy, set SAMIZDAT_HTTPS and let nginx set it."""
+    """Return the client's address.
+
+    Behind N trusted proxies (SAMIZDAT_PROXY_HOPS, e.g. 1 for nginx on the same host), the
+    client is the Nth address from the right of X-Forwarded-For: the ones further left
+    were written by the client and cannot be trusted.
+    """
+    hops = getattr(settings, "SAMIZDAT_PROXY_HOPS", 0)
+    if hops > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            candidate = forwarded[-hops]
+            try:
+                ipaddress.ip_address(candidate)
+            except ValueError:
+                pass
+            else:
+                return candidate
     return request.META.get("REMOTE_ADDR") or None
 
 
