@@ -123,3 +123,22 @@ class TestMastodon:
 
         with pytest.raises(CommandError, match="registers itself"):
             call_command("providers", "add", "mastodon", "--client-id", "x", "--secret", "y")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "192.168.0.5", "::1", "169.254.1.1"])
+def test_servers_on_private_addresses_are_refused(
+    client, post, mastodon, settings, monkeypatch, address
+):
+    import socket
+
+    settings.SAMIZDAT_IDENTITY_TEST_PROVIDER_URLS = None  # the real check, as in production
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, 443))],
+    )
+    response = start(client, post, "sneaky.example")
+    assert response.status_code == 400
+    assert "not a public Mastodon server" in response.content.decode()
+    assert not mastodon.post_requests and not MastodonInstance.objects.exists()

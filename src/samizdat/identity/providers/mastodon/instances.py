@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 
 from allauth.socialaccount.adapter import get_adapter
 from django.conf import settings
@@ -46,11 +47,29 @@ def instance_url(domain: str, path: str) -> str:
     return url
 
 
+def check_public(domain: str) -> None:
+    """Refuse a server name that resolves to this machine or a private network.
+
+    The reader chooses the name and samizdat then makes requests to it: without this,
+    a reader could make the site call its own internal services.
+    """
+    try:
+        infos = socket.getaddrinfo(domain, 443, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise InstanceError(f"{domain} could not be found; check the name.") from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise InstanceError(f"{domain} is not a public Mastodon server.")
+
+
 def get_or_register(domain: str, redirect_uri: str, website: str) -> MastodonInstance:
     """Return samizdat's credentials on the server, registering the app if needed."""
     known = MastodonInstance.objects.filter(domain=domain).first()
     if known is not None and known.redirect_uri == redirect_uri:
         return known
+    if not app_settings.TEST_PROVIDER_URLS:
+        check_public(domain)
     try:
         with get_adapter().get_requests_session() as session:
             response = session.post(
