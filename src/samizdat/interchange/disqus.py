@@ -16,7 +16,7 @@ from samizdat.discussion.models import Comment, CommentFormat, CommentStatus, re
 from samizdat.discussion.services import refresh_comment_counts
 from samizdat.interchange.importers import ImportReport
 from samizdat.interchange.models import ImportedObject, LegacyURL
-from samizdat.interchange.wxr import xml_error
+from samizdat.interchange.wxr import stream, xml_error
 from samizdat.publishing.models import Post
 
 DSQ_NS = "http://disqus.com/disqus-internals"
@@ -129,16 +129,7 @@ class DisqusImporter:
         if self.recover and source.skipped:
             self.report.add("xml", "skipped", "bytes before the XML declaration")
             self.report.notes.append(f"Skipped {source.skipped!r} before the XML declaration")
-        context = etree.iterparse(
-            source,
-            events=("end",),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=True,
-            recover=self.recover,
-            remove_comments=True,
-        )
+        context = stream(source, recover=self.recover)
         try:
             with transaction.atomic():
                 for _event, element in context:

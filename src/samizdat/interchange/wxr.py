@@ -26,6 +26,20 @@ class WxrError(Exception):
     """The file cannot be read; the message names the line and column."""
 
 
+def stream(source, recover: bool = False) -> etree.iterparse:
+    """Parse an export element by element, safely: no entities, no DTD, no network."""
+    return etree.iterparse(
+        source,
+        events=("end",),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=True,
+        recover=recover,
+        remove_comments=True,
+    )
+
+
 def xml_error(path: Path, exc: etree.XMLSyntaxError, detail: str = "") -> WxrError:
     """Describe a file that is not well-formed XML, with its line and column."""
     line, column = exc.position if exc.position else (exc.lineno, 0)
@@ -256,16 +270,7 @@ class WxrReader:
         self.saw_rss = False
 
     def __iter__(self) -> Iterator[Channel | Author | Term | Item]:
-        context = etree.iterparse(
-            str(self.path),
-            events=("end",),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=True,
-            recover=self.recover,
-            remove_comments=True,
-        )
+        context = stream(str(self.path), recover=self.recover)
         channel_sent = False
         try:
             for _event, element in context:
