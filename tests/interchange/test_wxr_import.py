@@ -210,3 +210,22 @@ def test_dry_run_saves_nothing():
 def test_missing_file():
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_wxr", "/nonexistent/export.xml", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_entities_are_not_resolved(tmp_path):
+    """An export cannot make the importer read local files or the network (XXE)."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    wxr = tmp_path / "xxe.xml"
+    wxr.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY leak SYSTEM "file://{secret}">]>'
+        '<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        "<item><title>Leaky</title><content:encoded>&leak;</content:encoded>"
+        "<wp:post_id>1</wp:post_id><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type></item></channel></rss>"
+    )
+    import_wxr(wxr)
+    post = Post.objects.get()
+    assert "TOP-SECRET" not in post.body and "TOP-SECRET" not in post.body_html
