@@ -245,3 +245,76 @@ class TestClientAddress:
         settings.SAMIZDAT_PROXY_HOPS = 1
         client.post(URL, comment_data(), HTTP_X_FORWARDED_FOR="not-an-ip")
         assert Comment.objects.get().ip_address == "127.0.0.1"
+
+
+@pytest.mark.django_db
+class TestCommentsOnPages:
+    """WordPress lets pages have comments; so does samizdat, when the page allows them."""
+
+    @pytest.fixture
+    def page(self, db):
+        from samizdat.publishing.models import Page
+
+        return Page.objects.create(title="Guestbook", comments_open=True)
+
+    def test_page_comment(self, client, page, settings):
+        settings.SAMIZDAT_COMMENTS_MODERATION = "none"
+        html = client.get(page.get_absolute_url()).content.decode()
+        assert "Leave a Reply" in html and f'name="page_id" value="{page.pk}"' in html
+        response = client.post(
+            URL,
+            {
+                "page_id": page.pk,
+                "body": "Hello page.",
+                "author_name": "Ann",
+                "author_email": "ann@example.org",
+            },
+        )
+        comment = Comment.objects.get()
+        assert comment.page == page and comment.post is None
+        assert response["Location"] == f"{page.get_absolute_url()}#comment-{comment.pk}"
+        page.refresh_from_db()
+        assert page.comment_count == 1
+        assert "One comment" in client.get(page.get_absolute_url()).content.decode()
+
+    def test_closed_page(self, client, page):
+        page.comments_open = False
+        page.save()
+        assert "Leave a Reply" not in client.get(page.get_absolute_url()).content.decode()
+        response = client.post(
+            URL,
+            {
+                "page_id": page.pk,
+                "body": "Kept words",
+                "author_name": "Ann",
+                "author_email": "ann@example.org",
+            },
+        )
+        assert_kept(response, "Sorry, comments are closed for this item.", "Kept words")
+
+    def test_unpublished_page_is_404(self, client, page):
+        page.published = False
+        page.save()
+        response = client.post(
+            URL,
+            {
+                "page_id": page.pk,
+                "body": "x",
+                "author_name": "Ann",
+                "author_email": "ann@example.org",
+            },
+        )
+        assert response.status_code == 404
+
+    def test_comment_pages_of_a_page(self, client, page, make_comment, settings):
+        settings.SAMIZDAT_COMMENTS_PER_PAGE = 2
+        from samizdat.discussion.models import Comment as C
+
+        comments = [
+            C.objects.create(page=page, author_name=f"R{i}", body=f"c{i}", status="approved")
+            for i in range(3)
+        ]
+        second = client.get(f"{page.get_absolute_url()}comment-page-2/")
+        assert second.status_code == 200
+        assert f'id="comment-{comments[2].pk}"' in second.content.decode()
+        assert client.get(f"{page.get_absolute_url()}comment-page-3/").status_code == 404

@@ -53,7 +53,7 @@ def snapshot() -> dict:
         ),
         "comments": sorted(
             (
-                c.post.slug,
+                c.entry.slug,
                 c.author_name,
                 c.author_email,
                 c.status,
@@ -63,7 +63,7 @@ def snapshot() -> dict:
                 plain_text(c.body_html),
                 thread(c),
             )
-            for c in Comment.objects.select_related("post", "parent")
+            for c in Comment.objects.select_related("post", "page", "parent")
         ),
     }
 

@@ -58,8 +58,8 @@ def expected(path: Path) -> dict:
             continue
         if kind == "page":
             pages += 1
-            continue
-        posts += 1
+        else:
+            posts += 1
         for c in item:
             if isinstance(c.tag, str) and local(c) == "comment":
                 comments[STATUS[child(c, "comment_approved").lower()]] += 1
@@ -91,8 +91,8 @@ def test_corpus_file_imports_with_exact_counts(name):
     import_wxr(path)
     assert imported() == expected(path)
     # Stored counts match the approved comments.
-    for post in Post.objects.all():
-        assert post.comment_count == post.comments.filter(status=CommentStatus.APPROVED).count()
+    for entry in [*Post.objects.all(), *Page.objects.all()]:
+        assert entry.comment_count == entry.comments.filter(status=CommentStatus.APPROVED).count()
 
 
 @pytest.mark.django_db
@@ -122,9 +122,10 @@ class TestThemeUnitTest:
         assert self.report.count("author", "created") == 2
         assert Post.objects.filter(status=PostStatus.DRAFT).count() == 1
         assert Post.objects.filter(status=PostStatus.SCHEDULED).count() == 1
-        # 33 comments in the file; 5 are on pages, which samizdat does not take yet.
-        assert Comment.objects.count() == 28
-        assert self.report.count("comment", "skipped") == 5
+        # 33 comments in the file, 5 of them on pages.
+        assert Comment.objects.count() == 33
+        assert Comment.objects.filter(page__isnull=False).count() == 5
+        assert self.report.count("comment", "skipped") == 0
 
     def test_ten_deep_thread(self):
         deepest = Comment.objects.order_by("-depth").first()
@@ -140,7 +141,16 @@ class TestThemeUnitTest:
 
     def test_held_comments(self):
         # Three are held in the file; two of them are on pages.
-        assert Comment.objects.filter(status=CommentStatus.PENDING).count() == 1
+        assert Comment.objects.filter(status=CommentStatus.PENDING).count() == 3
+        assert Comment.objects.filter(status=CommentStatus.PENDING, page__isnull=False).count() == 2
+
+    def test_page_comments_are_shown_on_the_page(self, client):
+        page = Page.objects.filter(comments__status=CommentStatus.APPROVED).distinct().first()
+        comment = page.comments.filter(status=CommentStatus.APPROVED).first()
+        html = client.get(page.get_absolute_url()).content.decode()
+        assert f'id="comment-{comment.pk}"' in html
+        page.refresh_from_db()
+        assert page.comment_count == page.comments.filter(status=CommentStatus.APPROVED).count()
 
     def test_password_protected_post(self, client):
         post = Post.objects.exclude(password="").get()

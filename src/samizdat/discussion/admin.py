@@ -26,12 +26,12 @@ def _moderation_action(status: str, label: str, done: str):
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["author_name", "short_body", "post", "status", "created_at", "ip_address"]
+    list_display = ["author_name", "short_body", "on", "status", "created_at", "ip_address"]
     list_filter = ["status", "identity_provider", "created_at"]
-    list_select_related = ["post"]
+    list_select_related = ["post", "page"]
     search_fields = ["author_name", "author_email", "author_url", "body", "ip_address"]
     date_hierarchy = "created_at"
-    raw_id_fields = ["post", "parent", "user"]
+    raw_id_fields = ["post", "page", "parent", "user"]
     readonly_fields = [
         "created_at",
         "ip_address",
@@ -42,7 +42,7 @@ class CommentAdmin(admin.ModelAdmin):
         "author_avatar_url",
     ]
     fields = [
-        "post", "parent", "status", "body", ("author_name", "author_email", "author_url"),
+        ("post", "page"), "parent", "status", "body", ("author_name", "author_email", "author_url"),
         "user", ("identity_provider", "identity_uid", "author_avatar_url"),
         ("created_at", "ip_address", "depth"), "user_agent",
     ]  # fmt: skip
@@ -60,8 +60,12 @@ class CommentAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Moving a saved comment to another post or thread would break its thread.
         if obj is not None:
-            return [*self.readonly_fields, "post", "parent"]
+            return [*self.readonly_fields, "post", "page", "parent"]
         return self.readonly_fields
+
+    @admin.display(description=_("on"))
+    def on(self, obj: Comment):
+        return obj.entry
 
     @admin.display(description=_("comment"))
     def short_body(self, obj: Comment) -> str:

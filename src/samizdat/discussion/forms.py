@@ -13,7 +13,8 @@ from samizdat.discussion.services import CommentDraft
 class CommentForm(forms.Form):
     """A guest's comment: the text, a name and email, and an optional website."""
 
-    post_id = forms.IntegerField(widget=forms.HiddenInput)
+    post_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    page_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     parent_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     body = forms.CharField(
         label=_("Comment"),

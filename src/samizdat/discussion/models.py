@@ -37,8 +37,22 @@ class CommentFormat(models.TextChoices):
 
 
 class Comment(models.Model):
+    # A comment is on a post or, as WordPress allows, on a page: exactly one of the two.
     post = models.ForeignKey(
-        "publishing.Post", on_delete=models.CASCADE, related_name="comments", verbose_name=_("post")
+        "publishing.Post",
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("post"),
+        null=True,
+        blank=True,
+    )
+    page = models.ForeignKey(
+        "publishing.Page",
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("page"),
+        null=True,
+        blank=True,
     )
     parent = models.ForeignKey(
         "self",
@@ -94,7 +108,18 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(post__isnull=False, page__isnull=True)
+                | models.Q(post__isnull=True, page__isnull=False),
+                name="comment_on_post_or_page",
+            ),
+        ]
         indexes = [
+            models.Index(
+                fields=["page", "status", "parent", "created_at", "id"],
+                name="comment_page_toplevel_idx",
+            ),
             # A page of top-level comments, oldest first.
             models.Index(
                 fields=["post", "status", "parent", "created_at", "id"], name="comment_toplevel_idx"
@@ -120,6 +145,11 @@ class Comment(models.Model):
         # Remember the stored status: the count receiver only runs when approval changes.
         instance._loaded_status = instance.__dict__.get("status")
         return instance
+
+    @property
+    def entry(self):
+        """The post or page the comment is on."""
+        return self.post if self.post_id else self.page
 
     @property
     def was_approved(self) -> bool:

@@ -61,7 +61,7 @@ class CommentModerator:
 
     def allow(self, comment: Comment) -> None:
         """Raise CommentRejected when the comment may not be posted at all."""
-        if not self.comments_open(comment.post):
+        if not self.comments_open(comment.entry):
             raise CommentRejected(_("Sorry, comments are closed for this item."))
         self.check_duplicate(comment)
         self.check_flood(comment)
@@ -78,6 +78,7 @@ class CommentModerator:
         duplicate = Comment.objects.filter(
             self._same_author(comment),
             post_id=comment.post_id,
+            page_id=comment.page_id,
             body=comment.body,
             created_at__gte=since,
         ).exclude(status=CommentStatus.TRASH)

@@ -1,7 +1,7 @@
 """Signal receivers of the discussion app, connected in ``DiscussionConfig.ready()``."""
 
 from samizdat.discussion.models import CommentStatus
-from samizdat.discussion.services import refresh_comment_counts
+from samizdat.discussion.services import refresh_counts_of
 
 
 def count_on_save(sender, instance, raw=False, **kwargs):
@@ -9,11 +9,11 @@ def count_on_save(sender, instance, raw=False, **kwargs):
     if raw:
         return
     if (instance.status == CommentStatus.APPROVED) != instance.was_approved:
-        refresh_comment_counts([instance.post_id])
+        refresh_counts_of([instance])
     instance._loaded_status = instance.status
 
 
 def count_on_delete(sender, instance, **kwargs):
     """Refresh the post's stored count when an approved comment is deleted."""
     if instance.status == CommentStatus.APPROVED or instance.was_approved:
-        refresh_comment_counts([instance.post_id])
+        refresh_counts_of([instance])

@@ -24,6 +24,11 @@ from samizdat.discussion.moderation import CommentRejected, get_moderator
 from samizdat.publishing.models import Post
 
 
+def entry_filter(entry) -> dict:
+    """Filter arguments for the comments on a post or a page."""
+    return {"post": entry} if isinstance(entry, Post) else {"page": entry}
+
+
 @dataclass
 class CommentDraft:
     """What a reader submitted, already validated as form data."""
@@ -65,7 +70,7 @@ def resolve_parent(post: Post, parent_id: int | None) -> Comment | None:
     if parent_id is None:
         return None
     parent = (
-        Comment.objects.filter(pk=parent_id, post=post, status=CommentStatus.APPROVED)
+        Comment.objects.filter(pk=parent_id, **entry_filter(post), status=CommentStatus.APPROVED)
         .select_related("parent")
         .first()
     )
@@ -81,7 +86,7 @@ def resolve_parent(post: Post, parent_id: int | None) -> Comment | None:
 
 
 def post_comment(
-    post: Post, draft: CommentDraft, request: HttpRequest, user=None, identity=None
+    post, draft: CommentDraft, request: HttpRequest, user=None, identity=None
 ) -> Comment:
     """Validate, moderate and save a new comment; raise CommentRejected if refused.
 
@@ -93,7 +98,7 @@ def post_comment(
         draft.author_email = identity.email
         draft.author_url = identity.profile_url
     comment = Comment(
-        post=post,
+        **entry_filter(post),
         body=draft.body,
         author_name=draft.author_name,
         author_email=draft.author_email,
@@ -111,8 +116,8 @@ def post_comment(
     with transaction.atomic():
         # Lock the post row: on PostgreSQL this serializes the duplicate and flood checks
         # with the insert (SQLite's IMMEDIATE transactions already do).
-        post = Post.objects.select_for_update().get(pk=post.pk)
-        comment.post = post
+        post = type(post).objects.select_for_update().get(pk=post.pk)
+        setattr(comment, "post" if isinstance(post, Post) else "page", post)
         parent = resolve_parent(post, draft.parent_id)
         comment.parent = parent  # Comment.save() derives the thread's root and the depth.
         moderator.allow(comment)
@@ -138,26 +143,40 @@ def moderate(comments: Iterable[Comment], status: str) -> int:
         Comment.objects.filter(pk__in=[comment.pk for comment in changed]).update(status=status)
         for comment in changed:
             comment.status = status
-        post_ids = {comment.post_id for comment in changed}
-        refresh_comment_counts(post_ids)
+        post_ids = {comment.post_id for comment in changed if comment.post_id}
+        refresh_counts_of(changed)
         signals.comments_moderated.send(
             sender=Comment, comments=changed, status=status, post_ids=post_ids
         )
     return len(changed)
 
 
-def refresh_comment_counts(post_ids: Iterable[int]) -> None:
-    """Store each post's count of approved comments, counted in one UPDATE."""
+def refresh_comment_counts(post_ids: Iterable[int], model=Post) -> None:
+    """Store each post's (or page's) count of approved comments, counted in one UPDATE."""
+    field = "post_id" if model is Post else "page_id"
     approved = (
-        Comment.objects.filter(post_id=OuterRef("pk"), status=CommentStatus.APPROVED)
+        Comment.objects.filter(**{field: OuterRef("pk")}, status=CommentStatus.APPROVED)
         .order_by()
-        .values("post_id")
+        .values(field)
         .annotate(n=Count("pk"))
         .values("n")
     )
-    Post.objects.filter(pk__in=list(post_ids)).update(
+    model.objects.filter(pk__in=list(post_ids)).update(
         comment_count=Coalesce(Subquery(approved), Value(0))
     )
+
+
+def refresh_counts_of(comments: Iterable[Comment]) -> None:
+    """Refresh the counts of the posts and pages these comments are on."""
+    comments = list(comments)
+    post_ids = {c.post_id for c in comments if c.post_id}
+    page_ids = {c.page_id for c in comments if c.page_id}
+    if post_ids:
+        refresh_comment_counts(post_ids)
+    if page_ids:
+        from samizdat.publishing.models import Page
+
+        refresh_comment_counts(page_ids, Page)
 
 
 def visible_filter(pending_ids: Iterable[int] = ()) -> Q:

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from samizdat.discussion.app_settings import app_settings
 from samizdat.discussion.models import Comment, CommentStatus
-from samizdat.discussion.services import visible_filter
+from samizdat.discussion.services import entry_filter, visible_filter
 
 
 @dataclass
@@ -38,7 +38,7 @@ class CommentPage:
 
 def toplevel_comments(post, pending_ids: Iterable[int] = ()):
     return Comment.objects.filter(
-        visible_filter(pending_ids), post=post, parent__isnull=True
+        visible_filter(pending_ids), **entry_filter(post), parent__isnull=True
     ).order_by("created_at", "id")
 
 
@@ -100,6 +100,7 @@ def page_of(comment: Comment) -> int:
     before = (
         Comment.objects.filter(
             post_id=comment.post_id,
+            page_id=comment.page_id,
             parent__isnull=True,
             status=CommentStatus.APPROVED,
             created_at__lte=root.created_at,
@@ -112,12 +113,14 @@ def page_of(comment: Comment) -> int:
 
 def comment_url(comment: Comment, page: int | None = None) -> str:
     """Return the stable URL of a comment: its post's comment page and ``#comment-ID``."""
-    post = comment.post
+    entry = comment.entry
     page = page_of(comment) if page is None else page
-    if page > 1:
+    if page > 1 and comment.post_id:
         url = reverse(
-            "publishing:post-comment-page", kwargs={**post.permalink_kwargs(), "page": page}
+            "publishing:post-comment-page", kwargs={**entry.permalink_kwargs(), "page": page}
         )
+    elif page > 1:
+        url = f"{entry.get_absolute_url()}comment-page-{page}/"
     else:
-        url = post.get_absolute_url()
+        url = entry.get_absolute_url()
     return f"{url}#comment-{comment.pk}"

@@ -13,21 +13,14 @@ from samizdat.discussion.moderation import CommentRejected
 from samizdat.discussion.services import post_comment
 from samizdat.discussion.threads import comment_url
 from samizdat.identity.services import current_identity
-from samizdat.publishing.models import Post
-from samizdat.publishing.views import is_unlocked, render_post
+from samizdat.publishing.models import Page, Post
+from samizdat.publishing.views import is_unlocked, render_page, render_post
 
 
 @require_POST
 def post_comment_view(request: HttpRequest) -> HttpResponse:
     """Take the "Leave a Reply" form; on any error show it again with the text kept."""
-    try:
-        post_id = int(request.POST.get("post_id", ""))
-    except ValueError as exc:
-        raise Http404("No such post.") from exc
-    # Draft and private posts do not exist for readers: 404, as their pages do.
-    post = get_object_or_404(Post.objects.live(), pk=post_id)
-    if not is_unlocked(request, post):
-        raise Http404("No such post.")
+    post = _target(request)
     identity = current_identity(request)
     form = CommentForm(request.POST, identity=identity)
     if identity is not None:
@@ -48,14 +41,32 @@ def post_comment_view(request: HttpRequest) -> HttpResponse:
             if identity is None:
                 session.remember_author(request, comment, form.cleaned_data.get("remember", False))
             return HttpResponseRedirect(comment_url(comment))
+    if isinstance(post, Page):
+        return render_page(request, post, form=form, status=400)
     return render_post(request, post, form=form, status=400)
+
+
+def _target(request: HttpRequest):
+    """Return the live post (or published page) the form was posted for, or raise 404."""
+    field, queryset = "post_id", Post.objects.live()
+    if request.POST.get("page_id") and not request.POST.get("post_id"):
+        field, queryset = "page_id", Page.objects.filter(published=True)
+    try:
+        pk = int(request.POST.get(field, ""))
+    except ValueError as exc:
+        raise Http404("No such post.") from exc
+    # Draft and private posts do not exist for readers: 404, as their pages do.
+    entry = get_object_or_404(queryset, pk=pk)
+    if isinstance(entry, Post) and not is_unlocked(request, entry):
+        raise Http404("No such post.")
+    return entry
 
 
 def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
     """Redirect to the page and anchor where an approved comment is shown."""
     comment = get_object_or_404(
-        Comment.objects.select_related("post"), pk=pk, status=CommentStatus.APPROVED
+        Comment.objects.select_related("post", "page"), pk=pk, status=CommentStatus.APPROVED
     )
-    if not comment.post.is_live:
+    if not comment.entry.is_live:
         raise Http404("No such comment.")
     return HttpResponseRedirect(comment_url(comment))

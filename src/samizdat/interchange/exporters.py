@@ -208,7 +208,13 @@ def _post_item(post: Post, base_url: str) -> etree._Element:
     for tag in post.tags.all():
         element = etree.SubElement(item, "category", domain="post_tag", nicename=tag.slug)
         element.text = etree.CDATA(tag.name)
-    for comment in post.comments.all():
+    _comments(item, post.comments.all())
+    return item
+
+
+def _comments(item: etree._Element, comments) -> None:
+    """Write a post's or page's comments as wp:comment elements."""
+    for comment in comments:
         element = etree.SubElement(item, _wp("comment"))
         _text(element, _wp("comment_id"), str(comment.pk))
         _text(element, _wp("comment_author"), comment.author_name, cdata=True)
@@ -226,7 +232,6 @@ def _post_item(post: Post, base_url: str) -> etree._Element:
         )
         _text(element, _wp("comment_parent"), str(comment.parent_id or 0))
         _text(element, _wp("comment_user_id"), str(comment.user_id or 0))
-    return item
 
 
 def _page_item(page: Page, base_url: str, offset: int) -> etree._Element:
@@ -235,7 +240,7 @@ def _page_item(page: Page, base_url: str, offset: int) -> etree._Element:
     _text(item, _wp("post_id"), str(page.pk + offset))
     _text(item, _wp("post_date"), _gmt(page.created_at))
     _text(item, _wp("post_date_gmt"), _gmt(page.created_at))
-    _text(item, _wp("comment_status"), "closed")
+    _text(item, _wp("comment_status"), "open" if page.comments_open else "closed")
     _text(item, _wp("ping_status"), "closed")
     _text(item, _wp("post_name"), page.slug)
     _text(item, _wp("status"), "publish" if page.published else "draft")
@@ -244,6 +249,7 @@ def _page_item(page: Page, base_url: str, offset: int) -> etree._Element:
     _text(item, _wp("post_type"), "page")
     _text(item, _wp("post_password"), "")
     _text(item, _wp("is_sticky"), "0")
+    _comments(item, page.comments.order_by("created_at", "id"))
     return item
 
 
@@ -338,6 +344,10 @@ def write_json(out: IO[str], base_url: str) -> int:
                     "body": page.body,
                     "body_format": page.body_format,
                     "body_html": page.body_html,
+                    "comments_open": page.comments_open,
+                    "comments": [
+                        _comment_json(c) for c in page.comments.order_by("created_at", "id")
+                    ],
                 },
                 ensure_ascii=False,
             )
@@ -376,29 +386,30 @@ def _post_json(post: Post, base_url: str) -> dict:
             }
             for s in post.sources.all()
         ],
-        "comments": [
-            {
-                "id": c.pk,
-                "parent": c.parent_id,
-                "status": c.status,
-                "kind": c.kind,
-                "created_at": _iso(c.created_at),
-                "author_name": c.author_name,
-                "author_email": c.author_email,
-                "author_url": c.author_url,
-                "ip_address": c.ip_address,
-                "user": c.user_id,
-                "identity": {
-                    "provider": c.identity_provider,
-                    "uid": c.identity_uid,
-                    "avatar_url": c.author_avatar_url,
-                }
-                if c.identity_provider
-                else None,
-                "body": c.body,
-                "body_format": c.body_format,
-                "body_html": c.body_html,
-            }
-            for c in post.comments.all()
-        ],
+        "comments": [_comment_json(c) for c in post.comments.all()],
+    }
+
+
+def _comment_json(c: Comment) -> dict:
+    return {
+        "id": c.pk,
+        "parent": c.parent_id,
+        "status": c.status,
+        "kind": c.kind,
+        "created_at": _iso(c.created_at),
+        "author_name": c.author_name,
+        "author_email": c.author_email,
+        "author_url": c.author_url,
+        "ip_address": c.ip_address,
+        "user": c.user_id,
+        "identity": {
+            "provider": c.identity_provider,
+            "uid": c.identity_uid,
+            "avatar_url": c.author_avatar_url,
+        }
+        if c.identity_provider
+        else None,
+        "body": c.body,
+        "body_format": c.body_format,
+        "body_html": c.body_html,
     }

@@ -156,6 +156,7 @@ class WxrImporter:
         self.page_parents: dict[int, str] = {}  # page pk -> wp parent id
         self.items: dict[str, tuple[str, int]] = {}  # wp post id -> (kind, pk)
         self.touched_posts: set[int] = set()
+        self.touched_pages: set[int] = set()
         self.pending: list[tuple[Post, wxr.Item]] = []
         self.pending_legacy: dict[str, tuple[ContentType, int]] = {}
         self.refs: dict[str, dict[str, int]] = {}
@@ -305,10 +306,7 @@ class WxrImporter:
         if item.post_id:
             key = "p" if item.post_type == "post" else "page_id"
             self.legacy(f"/?{key}={item.post_id}", obj)
-        if item.post_type == "post":
-            self.import_comments(obj, item)
-        elif item.comments:
-            self.report.add("comment", "skipped", "comments on pages", len(item.comments))
+        self.import_comments(obj, item)
 
     def legacy(self, path: str, obj) -> None:
         """Queue an old address of ``obj``; written in batches by flush_legacy()."""
@@ -424,6 +422,7 @@ class WxrImporter:
         page.body_format = BodyFormat.WORDPRESS
         page.published = item.status == "publish"
         page.menu_order = item.menu_order
+        page.comments_open = item.comment_status == "open"
         page.author = self.authors.get(item.creator)
         page.attachments = self.attachments.get(item.post_id, [])
         page.parent = None
@@ -439,7 +438,7 @@ class WxrImporter:
         self.report.add("page", "created" if created else "updated")
         return page
 
-    def import_comments(self, post: Post, item: wxr.Item) -> None:
+    def import_comments(self, post: Post | Page, item: wxr.Item) -> None:
         """Queue an item's comments; they are written in batches across posts."""
         if not item.comments:
             return
@@ -513,7 +512,7 @@ class WxrImporter:
         self.pending.clear()
         self.pending_count = 0
 
-    def _build_comments(self, post: Post, item: wxr.Item, existing: dict[str, int]):
+    def _build_comments(self, post: Post | Page, item: wxr.Item, existing: dict[str, int]):
         """Yield (key, comment, parent comment, depth) for an item's comments."""
         by_id = {c.id: c for c in item.comments if c.id}
         depth: dict[str, int] = {}
@@ -541,7 +540,10 @@ class WxrImporter:
                 )
             parent = built.get(wc.parent_id) if wc.parent_id not in ("", "0") else None
             comment = CommentRow(existing.get(key))
-            comment.post_id = post.pk
+            if isinstance(post, Page):
+                comment.page_id = post.pk
+            else:
+                comment.post_id = post.pk
             comment.depth = level if parent is not None else 1
             comment.author_name = (wc.author or "Anonymous")[:200]
             comment.author_email = wc.email[:254]
@@ -558,7 +560,10 @@ class WxrImporter:
             if wc.id:
                 built[wc.id] = comment
             yield key, comment, parent, comment.depth
-        self.touched_posts.add(post.pk)
+        if isinstance(post, Page):
+            self.touched_pages.add(post.pk)
+        else:
+            self.touched_posts.add(post.pk)
 
     def finish(self) -> None:
         """Write queued comments and links; link pages to parents, media to posts; count."""
@@ -578,9 +583,10 @@ class WxrImporter:
                 if obj.attachments != media:
                     obj.attachments = media
                     obj.save()
-        ids = list(self.touched_posts)
-        for start in range(0, len(ids), 500):
-            refresh_comment_counts(ids[start : start + 500])
+        for model, touched in ((Post, self.touched_posts), (Page, self.touched_pages)):
+            ids = list(touched)
+            for start in range(0, len(ids), 500):
+                refresh_comment_counts(ids[start : start + 500], model)
 
 
 def import_wxr(

@@ -253,6 +253,9 @@ class Page(Entry):
     path = models.CharField(max_length=1000, unique=True, editable=False)
     published = models.BooleanField(_("published"), default=True)
     menu_order = models.IntegerField(_("menu order"), default=0)
+    # WordPress lets pages have comments too; off by default, as in WordPress.
+    comments_open = models.BooleanField(_("comments open"), default=False)
+    comment_count = models.PositiveIntegerField(_("approved comments"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("page")
@@ -267,6 +270,14 @@ class Page(Entry):
 
     def get_absolute_url(self) -> str:
         return reverse("publishing:page", kwargs={"path": self.path})
+
+    @property
+    def is_live(self) -> bool:
+        return self.published
+
+    @property
+    def published_at(self):
+        return self.created_at
 
 
 class Source(models.Model):

@@ -192,39 +192,32 @@ def render_protected(request: HttpRequest, post: Post, wrong: bool = False) -> H
     )
 
 
-def render_post(
-    request: HttpRequest,
-    post: Post,
-    *,
-    comment_page_number: int = 1,
-    form: CommentForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    """Render a post page; the discussion app uses it to show a form with errors."""
+def discussion_context(
+    request: HttpRequest, entry, *, comment_page_number: int = 1, form=None
+) -> dict:
+    """What the discussion block of a post or page shows: threads, count, the form."""
     try:
-        discussion = comment_page(post, comment_page_number, pending_ids(request))
+        discussion = comment_page(entry, comment_page_number, pending_ids(request))
     except InvalidPage as exc:
         raise Http404(_("There is no such page of comments.")) from exc
-    comments_open = get_moderator().comments_open(post)
+    comments_open = get_moderator().comments_open(entry)
     identity = current_identity(request)
+    target = {"post_id": entry.pk} if isinstance(entry, Post) else {"page_id": entry.pk}
     reply_to = None
     if form is None and comments_open:
         # A draft kept across a login comes back into the form, once.
-        draft = pop_draft(request, post.pk)
-        initial = {"post_id": post.pk, **remembered_author(request), **draft}
-        reply_to = _reply_to(request, post, draft.get("parent_id"))
+        draft = pop_draft(request, entry.pk) if isinstance(entry, Post) else {}
+        initial = {**target, **remembered_author(request), **draft}
+        reply_to = _reply_to(request, entry, draft.get("parent_id"))
         if reply_to is not None:
             initial["parent_id"] = reply_to.pk
         form = CommentForm(initial=initial, identity=identity)
     elif form is not None:
-        reply_to = _reply_to(request, post, form.data.get("parent_id"))
-    context = {
-        "post": post,
+        reply_to = _reply_to(request, entry, form.data.get("parent_id"))
+    return {
+        "entry": entry,
         # Reversed once: the comment list links to it from every comment.
-        "post_url": post.get_absolute_url(),
-        "sources": list(post.sources.all()),
-        "tags": list(post.tags.all()),
-        "categories": list(post.categories.all()),
+        "post_url": entry.get_absolute_url(),
         "discussion": discussion,
         "comments_open": comments_open,
         # A refused submission is shown again even on a closed post: the text is kept.
@@ -235,10 +228,45 @@ def render_post(
         "login_providers": configured_providers(request) if comments_open else [],
         "choose_login": request.GET.get("login") == "change",
     }
+
+
+def render_post(
+    request: HttpRequest,
+    post: Post,
+    *,
+    comment_page_number: int = 1,
+    form: CommentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render a post page; the discussion app uses it to show a form with errors."""
+    context = {
+        "post": post,
+        "sources": list(post.sources.all()),
+        "tags": list(post.tags.all()),
+        "categories": list(post.categories.all()),
+        **discussion_context(request, post, comment_page_number=comment_page_number, form=form),
+    }
     return render(request, "publishing/post_detail.html", context, status=status)
 
 
-def _reply_to(request: HttpRequest, post: Post, value=None):
+def render_page(
+    request: HttpRequest,
+    page: Page,
+    *,
+    comment_page_number: int = 1,
+    form=None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render a standalone page, with its discussion if it has one."""
+    context = {"page": page}
+    if page.comments_open or page.comment_count or form is not None:
+        context.update(
+            discussion_context(request, page, comment_page_number=comment_page_number, form=form)
+        )
+    return render(request, "publishing/page_detail.html", context, status=status)
+
+
+def _reply_to(request: HttpRequest, post, value=None):
     """Return the comment named by ``?replytocom=`` (the no-JS reply link), if it is shown."""
     from samizdat.discussion.models import Comment, CommentStatus
 
@@ -247,10 +275,22 @@ def _reply_to(request: HttpRequest, post: Post, value=None):
         pk = int(value)
     except (TypeError, ValueError):
         return None
-    return Comment.objects.filter(pk=pk, post=post, status=CommentStatus.APPROVED).first()
+    from samizdat.discussion.services import entry_filter
+
+    return Comment.objects.filter(
+        pk=pk, **entry_filter(post), status=CommentStatus.APPROVED
+    ).first()
+
+
+_COMMENT_PAGE_RE = re.compile(r"^(?P<path>.+)/comment-page-(?P<number>\d+)$")
 
 
 def page_detail(request: HttpRequest, path: str) -> HttpResponse:
-    """Show a standalone page such as About."""
-    page = get_object_or_404(Page, path=path.strip("/"), published=True)
-    return render(request, "publishing/page_detail.html", {"page": page})
+    """Show a standalone page such as About (and /about/comment-page-2/ for its comments)."""
+    path = path.strip("/")
+    number = 1
+    match = _COMMENT_PAGE_RE.match(path)
+    if match and not Page.objects.filter(path=path).exists():
+        path, number = match["path"], int(match["number"])
+    page = get_object_or_404(Page, path=path, published=True)
+    return render_page(request, page, comment_page_number=number)
