@@ -128,3 +128,22 @@ class TestStartingALogin:
         assert "Edited draft" in html  # ...and kept again across the logout
         assert 'id="identity-bar" hidden' in html
         assert client.get("/identity/me/").json()["identity"] is None
+
+
+@pytest.mark.django_db
+def test_draft_from_a_page_form_is_kept(client, wpcom, finish_login):
+    from samizdat.publishing.models import Page
+
+    page = Page.objects.create(title="Guestbook", comments_open=True)
+    client.post(
+        "/identity/login/",
+        {
+            "provider": "wordpress_com",
+            "page_id": page.pk,
+            "body": DRAFT,
+            "next": page.get_absolute_url(),
+        },
+    )
+    response = finish_login("wordpress_com", "not-the-state")
+    assert f'href="{page.get_absolute_url()}#respond"' in response.content.decode()
+    assert DRAFT in client.get(page.get_absolute_url()).content.decode()

@@ -7,7 +7,6 @@ from allauth.account.models import EmailAddress
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base.constants import AuthError
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from samizdat.identity import services
@@ -79,14 +78,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         else:
             message = _("%(provider)s reported an error, so the login did not complete.")
         message = message % {"provider": name}
-        post_id = services.peek_draft_post(request)
-        back = reverse("publishing:home")
-        if post_id:
-            from samizdat.publishing.models import Post
-
-            post = Post.objects.filter(pk=post_id).first()
-            if post is not None:
-                back = post.get_absolute_url() + "#respond"
+        back = services.draft_return_url(request)
         from samizdat.identity.views import problem_context, render_popup_page
 
         raise ImmediateHttpResponse(

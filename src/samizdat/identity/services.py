@@ -149,25 +149,52 @@ def configured_providers(request: HttpRequest) -> list[dict[str, str]]:
     return buttons
 
 
-def stash_draft(request: HttpRequest, post_id: int, data) -> None:
-    """Keep what the reader typed, for the post page to give back after a login."""
+def entry_key(entry) -> str:
+    """Name a post or page in the session: "post:12" or "page:3"."""
+    return f"{entry._meta.model_name}:{entry.pk}"
+
+
+def entry_from_request(request: HttpRequest):
+    """Return the live post or published page a comment form was posted for, or None."""
+    from samizdat.publishing.models import Page, Post
+
+    for field, queryset in (
+        ("post_id", Post.objects.live()),
+        ("page_id", Page.objects.filter(published=True)),
+    ):
+        value = request.POST.get(field, "")
+        if value.isdigit():
+            return queryset.filter(pk=int(value)).first()
+    return None
+
+
+def stash_draft(request: HttpRequest, entry, data) -> None:
+    """Keep what the reader typed, for the post or page to give back after a login."""
     draft = {field: str(data.get(field, ""))[:25_000] for field in DRAFT_FIELDS}
-    draft["post_id"] = post_id
+    draft["entry"] = entry_key(entry)
     request.session[DRAFT_KEY] = draft
 
 
-def pop_draft(request: HttpRequest, post_id: int) -> dict[str, str]:
-    """Return and forget the draft kept for this post, if any."""
+def pop_draft(request: HttpRequest, entry) -> dict[str, str]:
+    """Return and forget the draft kept for this post or page, if any."""
     session = getattr(request, "session", None)
     if session is None or session.session_key is None:
         return {}
     draft = session.get(DRAFT_KEY)
-    if not isinstance(draft, dict) or draft.get("post_id") != post_id:
+    if not isinstance(draft, dict) or draft.get("entry") != entry_key(entry):
         return {}
     del session[DRAFT_KEY]
-    return {key: value for key, value in draft.items() if key != "post_id" and value}
+    return {key: value for key, value in draft.items() if key != "entry" and value}
 
 
-def peek_draft_post(request: HttpRequest) -> int | None:
+def draft_return_url(request: HttpRequest) -> str:
+    """Return where the reader's kept draft is (its post or page's form), or the home page."""
+    from django.urls import reverse
+
+    from samizdat.publishing.models import Page, Post
+
     draft = request.session.get(DRAFT_KEY) if hasattr(request, "session") else None
-    return draft.get("post_id") if isinstance(draft, dict) else None
+    kind, _, pk = (draft.get("entry", "") if isinstance(draft, dict) else "").partition(":")
+    model = {"post": Post, "page": Page}.get(kind)
+    entry = model.objects.filter(pk=pk).first() if model and pk.isdigit() else None
+    return entry.get_absolute_url() + "#respond" if entry else reverse("publishing:home")

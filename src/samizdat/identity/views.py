@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 from samizdat.identity import services
 from samizdat.identity.app_settings import app_settings
 from samizdat.identity.avatars import avatar_svg
-from samizdat.publishing.models import Post
 
 
 def _safe_next(request: HttpRequest, url: str | None) -> str | None:
@@ -62,14 +61,10 @@ def login_start(request: HttpRequest) -> HttpResponse:
     The comment form posts here with its draft and CSRF token; a GET cannot start a
     login, so no other site can start one on a reader's behalf.
     """
-    post = None
-    try:
-        post = Post.objects.live().get(pk=int(request.POST.get("post_id", "")))
-    except (ValueError, Post.DoesNotExist):
-        post = None
-    back = post.get_absolute_url() + "#respond" if post else reverse("publishing:home")
-    if post is not None:
-        services.stash_draft(request, post.pk, request.POST)
+    entry = services.entry_from_request(request)
+    back = entry.get_absolute_url() + "#respond" if entry else reverse("publishing:home")
+    if entry is not None:
+        services.stash_draft(request, entry, request.POST)
     next_url = _safe_next(request, request.POST.get("next"))
     if next_url is None:
         return _problem(
@@ -121,11 +116,7 @@ def _start_mastodon(request: HttpRequest, finish: str, back: str) -> HttpRespons
 def popup_done(request: HttpRequest) -> HttpResponse:
     """End of the popup flow: tell the opening page who logged in, then close."""
     identity = services.current_identity(request)
-    back_post = services.peek_draft_post(request)
-    back = reverse("publishing:home")
-    if back_post:
-        post = Post.objects.filter(pk=back_post).first()
-        back = post.get_absolute_url() + "#respond" if post else back
+    back = services.draft_return_url(request)
     data = identity.as_json() if identity else None
     return render_popup_page(
         request,
@@ -158,11 +149,11 @@ def me(request: HttpRequest) -> JsonResponse:
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
     """End the commenting login; answer the script with JSON, a plain form with a redirect."""
-    post_id = request.POST.get("post_id", "")
+    entry = services.entry_from_request(request)
     get_account_adapter().logout(request)
-    if post_id.isdigit():
+    if entry is not None:
         # Logging out from the comment form keeps what was typed in it.
-        services.stash_draft(request, int(post_id), request.POST)
+        services.stash_draft(request, entry, request.POST)
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"identity": None, "csrf_token": get_token(request)})
     next_url = _safe_next(request, request.POST.get("next")) or reverse("publishing:home")

@@ -206,7 +206,7 @@ def discussion_context(
     reply_to = None
     if form is None and comments_open:
         # A draft kept across a login comes back into the form, once.
-        draft = pop_draft(request, entry.pk) if isinstance(entry, Post) else {}
+        draft = pop_draft(request, entry)
         initial = {**target, **remembered_author(request), **draft}
         reply_to = _reply_to(request, entry, draft.get("parent_id"))
         if reply_to is not None:
