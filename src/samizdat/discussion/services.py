@@ -21,7 +21,7 @@ from samizdat.discussion import signals
 from samizdat.discussion.app_settings import app_settings
 from samizdat.discussion.models import Comment, CommentStatus
 from samizdat.discussion.moderation import CommentRejected, get_moderator
-from samizdat.publishing.models import Post
+from samizdat.publishing.models import Page, Post
 
 
 def entry_filter(entry) -> dict:
@@ -65,12 +65,12 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def resolve_parent(post: Post, parent_id: int | None) -> Comment | None:
+def resolve_parent(entry: Post | Page, parent_id: int | None) -> Comment | None:
     """Return the comment being replied to, attached no deeper than the maximum depth."""
     if parent_id is None:
         return None
     parent = (
-        Comment.objects.filter(pk=parent_id, **entry_filter(post), status=CommentStatus.APPROVED)
+        Comment.objects.filter(pk=parent_id, **entry_filter(entry), status=CommentStatus.APPROVED)
         .select_related("parent")
         .first()
     )
@@ -86,7 +86,7 @@ def resolve_parent(post: Post, parent_id: int | None) -> Comment | None:
 
 
 def post_comment(
-    post, draft: CommentDraft, request: HttpRequest, user=None, identity=None
+    entry: Post | Page, draft: CommentDraft, request: HttpRequest, user=None, identity=None
 ) -> Comment:
     """Validate, moderate and save a new comment; raise CommentRejected if refused.
 
@@ -98,7 +98,7 @@ def post_comment(
         draft.author_email = identity.email
         draft.author_url = identity.profile_url
     comment = Comment(
-        **entry_filter(post),
+        **entry_filter(entry),
         body=draft.body,
         author_name=draft.author_name,
         author_email=draft.author_email,
@@ -114,11 +114,11 @@ def post_comment(
         comment.author_avatar_url = identity.avatar_url[:500]
     moderator = get_moderator()
     with transaction.atomic():
-        # Lock the post row: on PostgreSQL this serializes the duplicate and flood checks
+        # Lock the post (or page) row: on PostgreSQL this serializes the duplicate and flood checks
         # with the insert (SQLite's IMMEDIATE transactions already do).
-        post = type(post).objects.select_for_update().get(pk=post.pk)
-        setattr(comment, "post" if isinstance(post, Post) else "page", post)
-        parent = resolve_parent(post, draft.parent_id)
+        entry = type(entry).objects.select_for_update().get(pk=entry.pk)
+        setattr(comment, "post" if isinstance(entry, Post) else "page", entry)
+        parent = resolve_parent(entry, draft.parent_id)
         comment.parent = parent  # Comment.save() derives the thread's root and the depth.
         moderator.allow(comment)
         comment.status = moderator.status_for(comment)
@@ -174,8 +174,6 @@ def refresh_counts_of(comments: Iterable[Comment]) -> None:
     if post_ids:
         refresh_comment_counts(post_ids)
     if page_ids:
-        from samizdat.publishing.models import Page
-
         refresh_comment_counts(page_ids, Page)
 
 

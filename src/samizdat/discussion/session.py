@@ -15,11 +15,22 @@ AUTHOR_KEY = "samizdat_comment_author"
 PENDING_LIMIT = 50
 
 
+def existing_session(request: HttpRequest):
+    """Return the reader's session if they have one, else None.
+
+    Reading a key from a session the reader does not have must not start one: that
+    would set a cookie (and write a row) for every anonymous reader.
+    """
+    session = getattr(request, "session", None)
+    if session is None or (session.session_key is None and not session.modified):
+        return None
+    return session
+
+
 def pending_ids(request: HttpRequest) -> list[int]:
     """Return the ids of this reader's comments that may still be pending."""
-    session = getattr(request, "session", None)
-    # Reading an absent key must not create a session for every anonymous reader.
-    if session is None or (session.session_key is None and not session.modified):
+    session = existing_session(request)
+    if session is None:
         return []
     return [int(pk) for pk in session.get(PENDING_KEY, [])]
 
@@ -30,10 +41,8 @@ def remember_pending(request: HttpRequest, comment: Comment) -> None:
 
 
 def remembered_author(request: HttpRequest) -> dict[str, str]:
-    session = getattr(request, "session", None)
-    if session is None or session.session_key is None:
-        return {}
-    return dict(session.get(AUTHOR_KEY, {}))
+    session = existing_session(request)
+    return dict(session.get(AUTHOR_KEY, {})) if session is not None else {}
 
 
 def remember_author(request: HttpRequest, comment: Comment, remember: bool) -> None:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from samizdat.discussion.session import existing_session
 from samizdat.identity.app_settings import app_settings
 from samizdat.identity.avatars import guest_avatar_url
 
@@ -177,8 +178,8 @@ def stash_draft(request: HttpRequest, entry, data) -> None:
 
 def pop_draft(request: HttpRequest, entry) -> dict[str, str]:
     """Return and forget the draft kept for this post or page, if any."""
-    session = getattr(request, "session", None)
-    if session is None or session.session_key is None:
+    session = existing_session(request)
+    if session is None:
         return {}
     draft = session.get(DRAFT_KEY)
     if not isinstance(draft, dict) or draft.get("entry") != entry_key(entry):

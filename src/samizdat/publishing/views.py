@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from samizdat.discussion.forms import CommentForm
 from samizdat.discussion.moderation import get_moderator
-from samizdat.discussion.session import pending_ids, remembered_author
+from samizdat.discussion.session import existing_session, pending_ids, remembered_author
 from samizdat.discussion.threads import comment_page
 from samizdat.identity.services import configured_providers, current_identity, pop_draft
 from samizdat.publishing.models import Category, Page, Post, Tag
@@ -32,7 +32,7 @@ from samizdat.publishing.models import Category, Page, Post, Tag
 _PAGE_SUFFIX_RE = re.compile(r"page/\d+/$")
 
 
-def listing_queryset(request: HttpRequest) -> QuerySet[Post]:
+def listing_queryset() -> QuerySet[Post]:
     """Live posts with what a listing shows, in a fixed number of queries."""
     return (
         Post.objects.live()
@@ -77,13 +77,13 @@ def home(request: HttpRequest, page: int = 1) -> HttpResponse:
     query = request.GET.get("s")
     if query is not None:
         return search(request, query, page)
-    return render_listing(request, listing_queryset(request), page)
+    return render_listing(request, listing_queryset(), page)
 
 
 def search(request: HttpRequest, query: str, page: int = 1) -> HttpResponse:
     """Find live posts whose title or text contains every word of the query."""
     query = " ".join(query.split())[:200]
-    posts = listing_queryset(request)
+    posts = listing_queryset()
     words = query.split()[:10]
     for word in words:
         posts = posts.filter(Q(title__icontains=word) | Q(body__icontains=word))
@@ -100,7 +100,7 @@ def search(request: HttpRequest, query: str, page: int = 1) -> HttpResponse:
 
 def _term_archive(request, model, field, slug, page, label):
     term = get_object_or_404(model, slug=slug)
-    posts = listing_queryset(request).filter(**{field: term})
+    posts = listing_queryset().filter(**{field: term})
     return render_listing(
         request, posts, page, title=label % {"name": term.name}, description=term.description
     )
@@ -137,7 +137,7 @@ def date_archive(
     except (ValueError, OverflowError) as exc:
         raise Http404(_("There is no such date.")) from exc
     tz = timezone.get_current_timezone()
-    posts = listing_queryset(request).filter(
+    posts = listing_queryset().filter(
         published_at__gte=datetime.datetime.combine(start, datetime.time(), tz),
         published_at__lt=datetime.datetime.combine(end, datetime.time(), tz),
     )
@@ -151,8 +151,8 @@ def is_unlocked(request: HttpRequest, post: Post) -> bool:
     """Return whether the reader may read a password-protected post."""
     if not post.password:
         return True
-    session = getattr(request, "session", None)
-    if session is None or (session.session_key is None and not session.modified):
+    session = existing_session(request)
+    if session is None:
         return False
     return constant_time_compare(
         session.get(PASSWORDS_KEY, {}).get(str(post.pk), ""), post.password
