@@ -239,3 +239,76 @@ def test_entities_are_not_resolved(tmp_path):
     import_wxr(wxr)
     post = Post.objects.get()
     assert "TOP-SECRET" not in post.body and "TOP-SECRET" not in post.body_html
+
+
+def snapshot() -> dict:
+    """What an import left in the database, independent of primary keys."""
+    return {
+        "posts": sorted(
+            Post.objects.values_list("slug", "status", "body_html", "excerpt_html", "comment_count")
+        ),
+        "terms": sorted(
+            Post.categories.through.objects.values_list("post__slug", "category__slug")
+        ),
+        "comments": sorted(
+            Comment.objects.values_list(
+                "post__slug",
+                "page__slug",
+                "author_name",
+                "status",
+                "kind",
+                "depth",
+                "body_html",
+                "parent__author_name",
+                "created_at",
+            ),
+            key=repr,
+        ),
+        "refs": ImportedObject.objects.count(),
+        "links": LegacyURL.objects.count(),
+    }
+
+
+@pytest.mark.django_db
+def test_reading_in_a_second_process_changes_nothing():
+    """The forked reader (background=True, the default) gives what one process gives."""
+    path = corpus_file("wxr/wpimporter_theme-unit-test-data.xml")
+    import_wxr(path, background=False)
+    alone = snapshot()
+    Comment.objects.all().delete()
+    Post.objects.all().delete()
+    Page.objects.update(parent=None)
+    Page.objects.all().delete()
+    ImportedObject.objects.all().delete()
+    LegacyURL.objects.all().delete()
+    import_wxr(path, background=True)
+    assert snapshot() == alone
+    assert alone["comments"] and alone["posts"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("background", [True, False])
+def test_an_item_twice_in_one_file_is_one_post(tmp_path, background):
+    """A post queued for the batch insert and met again is updated, not duplicated."""
+
+    def item(title: str) -> str:
+        return (
+            f"<item><title>{title}</title><content:encoded>Text</content:encoded>"
+            "<wp:post_id>7</wp:post_id><wp:status>publish</wp:status>"
+            "<wp:post_name>twice</wp:post_name><wp:post_type>post</wp:post_type>"
+            "<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_content>Hi"
+            "</wp:comment_content><wp:comment_approved>1</wp:comment_approved></wp:comment>"
+            "</item>"
+        )
+
+    wxr = tmp_path / "twice.xml"
+    wxr.write_text(
+        '<?xml version="1.0"?><rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        f"{item('First')}{item('Second')}</channel></rss>"
+    )
+    import_wxr(wxr, background=background)
+    post = Post.objects.get()
+    assert (post.title, post.slug, post.comment_count) == ("Second", "twice", 1)
+    assert Comment.objects.count() == 1
+    assert ImportedObject.objects.filter(kind="post").count() == 1

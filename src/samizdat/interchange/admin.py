@@ -1,4 +1,5 @@
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from django.contrib import admin, messages
@@ -44,7 +45,12 @@ class ImportedObjectAdmin(admin.ModelAdmin):
         report = None
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            importer = import_wxr if form.cleaned_data["kind"] == "wxr" else import_disqus
+            # A web worker runs threads; forking one for a second reader is not worth the risk.
+            importer = (
+                partial(import_wxr, background=False)
+                if form.cleaned_data["kind"] == "wxr"
+                else import_disqus
+            )
             with tempfile.TemporaryDirectory() as tmp:
                 target = Path(tmp) / "upload.xml"
                 with target.open("wb") as out:

@@ -9,9 +9,35 @@ exactly as the ORM would store them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from operator import attrgetter
+from typing import Any
 
 from django.db import connection, models
+
+
+class Row:
+    """A row's column values by attribute name, without a model instance's cost."""
+
+    _defaults: dict[type[models.Model], dict[str, Any]] = {}
+
+    def __init__(self, model: type[models.Model], pk: int | None = None, **values: Any):
+        defaults = Row._defaults.get(model)
+        if defaults is None:
+            defaults = {f.attname: f.get_default() for f in model._meta.concrete_fields}
+            Row._defaults[model] = defaults
+        self.__dict__.update(defaults)
+        self.__dict__.update(values)
+        self.id = pk
+
+    @property
+    def pk(self) -> int | None:
+        return self.id
+
+    @pk.setter
+    def pk(self, value: int) -> None:
+        self.id = value
 
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
@@ -33,11 +59,33 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     return list(range(start, start + count))
 
 
+class IdAllocator:
+    """Hand out primary keys for one model's rows, one at a time, queried in blocks."""
+
+    def __init__(self, model: type[models.Model], block: int = 500):
+        self.model = model
+        self.block = block
+        self.free: list[int] = []
+        self.next_sqlite: int | None = None
+
+    def __call__(self) -> int:
+        if connection.vendor != "postgresql":
+            # Rows handed an id may not be written yet, so MAX() is read once, then counted.
+            if self.next_sqlite is None:
+                self.next_sqlite = allocate_ids(self.model, 1)[0]
+            self.next_sqlite += 1
+            return self.next_sqlite - 1
+        if not self.free:
+            self.free = allocate_ids(self.model, self.block)[::-1]
+        return self.free.pop()
+
+
 def _adapter(field: models.Field):
-    """Return how to send a field's value: the ORM's own conversion, done cheaply."""
+    """Return how to send a field's value (None: as it is), the ORM's conversion done cheaply."""
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
-        return ops.adapt_datetimefield_value
+        # Rows of one batch often share a time (imported_at): convert each value once.
+        return functools.lru_cache(maxsize=64)(ops.adapt_datetimefield_value)
     if isinstance(
         field,
         (
@@ -48,24 +96,30 @@ def _adapter(field: models.Field):
             models.BooleanField,
         ),
     ):
-        return lambda value: value
+        return None
     return lambda value: field.get_db_prep_save(value, connection)
 
 
-def insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+def insert(model: type[models.Model], objects: Sequence[models.Model | Row]) -> None:
     """Insert objects whose primary keys are already set, in one executemany."""
     if not objects:
         return
     fields = list(model._meta.concrete_fields)
-    adapters = [_adapter(f) for f in fields]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     table = connection.ops.quote_name(model._meta.db_table)
-    names = [f.attname for f in fields]
-    rows = [
-        tuple(adapt(getattr(obj, name)) for adapt, name in zip(adapters, names, strict=True))
-        for obj in objects
-    ]
+    values = attrgetter(*(f.attname for f in fields))
+    # Most columns go as they are; only the few that need converting are touched.
+    adapted = [(i, adapt) for i, f in enumerate(fields) if (adapt := _adapter(f)) is not None]
+    if adapted:
+        rows = []
+        for obj in objects:
+            row = list(values(obj))
+            for i, adapt in adapted:
+                row[i] = adapt(row[i])
+            rows.append(row)
+    else:
+        rows = [values(obj) for obj in objects]
     # Table and column names come from the model, values are parameters.
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:

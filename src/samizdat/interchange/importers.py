@@ -23,6 +23,7 @@ from samizdat.discussion.models import (
 )
 from samizdat.discussion.services import refresh_comment_counts
 from samizdat.interchange import bulk, wxr
+from samizdat.interchange.background import BackgroundReader
 from samizdat.interchange.models import ImportedObject, LegacyURL
 from samizdat.publishing.models import BodyFormat, Category, Page, Post, PostStatus, Tag
 
@@ -60,6 +61,8 @@ UPDATED_COMMENT_FIELDS = (
     "user_id",
 )
 COMMENT_BATCH = 2000  # comments written per batch: fewer statements, bounded memory
+POST_BATCH = 200
+WORDPRESS_FORMAT = CommentFormat.WORDPRESS
 COMMENT_KIND = {
     "": CommentKind.COMMENT,
     "comment": CommentKind.COMMENT,
@@ -107,26 +110,10 @@ class _DryRun(Exception):
     pass
 
 
-class CommentRow:
-    """A comment's column values, without a model instance's cost (see bulk.insert)."""
-
-    defaults: dict | None = None
-
-    def __init__(self, pk: int | None):
-        if CommentRow.defaults is None:
-            CommentRow.defaults = {
-                f.attname: f.get_default() for f in Comment._meta.concrete_fields
-            }
-        self.__dict__.update(CommentRow.defaults)
-        self.id = pk
-
-    @property
-    def pk(self) -> int | None:
-        return self.id
-
-    @pk.setter
-    def pk(self, value: int) -> None:
-        self.id = value
+def render_ahead(record) -> None:
+    """Render an item's comments (pure CPU work, done in the reading process)."""
+    for comment in getattr(record, "comments", ()):
+        comment.html = render_comment(comment.content, WORDPRESS_FORMAT)
 
 
 def _path_of(url: str) -> str:
@@ -144,9 +131,11 @@ class WxrImporter:
         *,
         recover: bool = False,
         progress: Callable[[int], None] | None = None,
+        background: bool = True,
     ):
         self.path = Path(path)
         self.recover = recover
+        self.background = background
         self.progress = progress or (lambda n: None)
         self.report = ImportReport()
         self.source = ""
@@ -157,12 +146,17 @@ class WxrImporter:
         self.items: dict[str, tuple[str, int]] = {}  # wp post id -> (kind, pk)
         self.touched_posts: set[int] = set()
         self.touched_pages: set[int] = set()
-        self.pending: list[tuple[Post, wxr.Item]] = []
+        # Keyed by entry: an item met twice in one file keeps its last comments only.
+        self.pending: dict[tuple[type, int], tuple[Post | Page, wxr.Item]] = {}
         self.pending_legacy: dict[str, tuple[ContentType, int]] = {}
         self.refs: dict[str, dict[str, int]] = {}
         self.terms: dict[tuple[type, str], Category | Tag] = {}
         self.post_slugs: dict[str, int] | None = None
         self.pending_count = 0
+        # New posts are written in batches (see flush_posts): the post, its terms, its ref.
+        self.new_posts: dict[int, tuple[Post, list[int], list[int]]] = {}
+        self.new_post_refs: dict[str, int] = {}
+        self.post_ids = bulk.IdAllocator(Post)
         self.types = {
             model: ContentType.objects.get_for_model(model)
             for model in (Post, Page, Comment, get_user_model(), Category, Tag)
@@ -171,6 +165,8 @@ class WxrImporter:
     def run(self, dry_run: bool = False) -> ImportReport:
         self.report.dry_run = dry_run
         reader = wxr.WxrReader(self.path, recover=self.recover)
+        if self.background:
+            reader = BackgroundReader(reader, prepare=render_ahead)
         try:
             with transaction.atomic():
                 for record in reader:
@@ -300,17 +296,18 @@ class WxrImporter:
         if obj is None:
             return
         self.items[item.post_id] = (item.post_type, obj.pk)
-        for url in {item.link, item.guid}:
-            if url:
-                self.legacy(_path_of(url), obj)
+        url = obj.get_absolute_url()
+        for old in {item.link, item.guid}:
+            if old:
+                self.legacy(_path_of(old), obj, url)
         if item.post_id:
             key = "p" if item.post_type == "post" else "page_id"
-            self.legacy(f"/?{key}={item.post_id}", obj)
+            self.legacy(f"/?{key}={item.post_id}", obj, url)
         self.import_comments(obj, item)
 
-    def legacy(self, path: str, obj) -> None:
-        """Queue an old address of ``obj``; written in batches by flush_legacy()."""
-        if not path or path == obj.get_absolute_url():
+    def legacy(self, path: str, obj, url: str) -> None:
+        """Queue an old address of ``obj`` (now at ``url``); written by flush_legacy()."""
+        if not path or path == url:
             return
         self.pending_legacy[path[:1000]] = (self.types[type(obj)], obj.pk)
         if len(self.pending_legacy) >= 1000:
@@ -357,10 +354,6 @@ class WxrImporter:
         return categories, tags
 
     def import_post(self, item: wxr.Item) -> Post | None:
-        ref = self._ref("post", item.key) if item.key else None
-        post = Post.objects.filter(pk=ref).first() if ref else None
-        created = post is None
-        post = post or Post()
         status = POST_STATUS.get(item.status or "draft")
         if not item.status:
             # As WordPress does for a post saved without a status.
@@ -368,6 +361,14 @@ class WxrImporter:
         if status is None:
             self.report.add("post", "skipped", f"status {item.status or 'empty'}")
             return None
+        ref = self._ref("post", item.key) if item.key else None
+        queued = self.new_posts.get(ref) if ref else None
+        if queued is not None:
+            post = queued[0]  # the same item twice in one file: the last one wins
+        else:
+            post = Post.objects.filter(pk=ref).first() if ref else None
+        created = post is None
+        post = post or Post(pk=self.post_ids())
         published = item.date or timezone.now()
         if status == PostStatus.PUBLISHED and published > timezone.now():
             status = PostStatus.SCHEDULED
@@ -383,32 +384,71 @@ class WxrImporter:
         post.comments_open = item.comment_status == "open"
         post.author = self.authors.get(item.creator)
         post.attachments = self.attachments.get(item.post_id, [])
-        post.save()
         self.post_slugs[post.slug] = post.pk
         categories, tags = self._terms(item)
-        if created:
-            # A new post has no terms yet: write the links without reading them first.
-            Post.categories.through.objects.bulk_create(
-                [
-                    Post.categories.through(post_id=post.pk, category_id=pk)
-                    for pk in dict.fromkeys(c.pk for c in categories)
-                ]
-            )
-            Post.tags.through.objects.bulk_create(
-                [
-                    Post.tags.through(post_id=post.pk, tag_id=pk)
-                    for pk in dict.fromkeys(t.pk for t in tags)
-                ]
-            )
+        category_ids = list(dict.fromkeys(c.pk for c in categories))
+        tag_ids = list(dict.fromkeys(t.pk for t in tags))
+        if created or queued is not None:
+            # A new post is written with others by flush_posts(), not one save per post.
+            post.render()
+            post.created_at = post.updated_at = timezone.now()
+            self.new_posts[post.pk] = (post, category_ids, tag_ids)
+            if item.key:
+                self.new_post_refs[item.key] = post.pk
+                self._refs("post")[item.key] = post.pk
+            if len(self.new_posts) >= POST_BATCH:
+                self.flush_posts()
         else:
-            post.categories.set(categories)
-            post.tags.set(tags)
-        if item.key:
-            self._remember("post", item.key, post)
+            post.save()
+            post.categories.set(category_ids)
+            post.tags.set(tag_ids)
+            if item.key:
+                self._remember("post", item.key, post)
         self.report.add("post", "created" if created else "updated")
         if item.status in ("pending", "trash"):
             self.report.add("post", "noted", f"{item.status} kept as {status}")
         return post
+
+    def flush_posts(self) -> None:
+        """Write the new posts queued by import_post, their terms and their refs."""
+        if not self.new_posts:
+            return
+        posts = [post for post, _categories, _tags in self.new_posts.values()]
+        bulk.insert(Post, posts)
+        Post.categories.through.objects.bulk_create(
+            [
+                Post.categories.through(post_id=pk, category_id=category)
+                for pk, (_post, categories, _tags) in self.new_posts.items()
+                for category in categories
+            ],
+            batch_size=500,
+        )
+        Post.tags.through.objects.bulk_create(
+            [
+                Post.tags.through(post_id=pk, tag_id=tag)
+                for pk, (_post, _categories, tags) in self.new_posts.items()
+                for tag in tags
+            ],
+            batch_size=500,
+        )
+        now = timezone.now()
+        refs = [
+            bulk.Row(
+                ImportedObject,
+                source=self.source,
+                kind="post",
+                external_id=key,
+                content_type_id=self.types[Post].pk,
+                object_id=pk,
+                imported_at=now,
+            )
+            for key, pk in self.new_post_refs.items()
+        ]
+        for ref, pk in zip(refs, bulk.allocate_ids(ImportedObject, len(refs)), strict=True):
+            ref.pk = pk
+        bulk.insert(ImportedObject, refs)
+        self.new_posts.clear()
+        self.new_post_refs.clear()
 
     def import_page(self, item: wxr.Item) -> Page | None:
         ref = self._ref("page", item.key) if item.key else None
@@ -442,16 +482,17 @@ class WxrImporter:
         """Queue an item's comments; they are written in batches across posts."""
         if not item.comments:
             return
-        self.pending.append((post, item))
+        self.pending[(type(post), post.pk)] = (post, item)
         self.pending_count += len(item.comments)
         if self.pending_count >= COMMENT_BATCH:
             self.flush_comments()
 
     def flush_comments(self) -> None:
         """Write the queued comments: a few bulk statements per depth level, not per post."""
+        self.flush_posts()
         if not self.pending:
             return
-        keys = [f"{item.key}#{c.id}" for _post, item in self.pending for c in item.comments
+        keys = [f"{item.key}#{c.id}" for _post, item in self.pending.values() for c in item.comments
                 if c.id]  # fmt: skip
         existing: dict[str, int] = {}
         for start in range(0, len(keys), 900):
@@ -462,12 +503,12 @@ class WxrImporter:
                     external_id__in=keys[start : start + 900],
                 ).values_list("external_id", "object_id")
             )
-        levels: dict[int, list[tuple[str, CommentRow, CommentRow | None]]] = defaultdict(list)
-        for post, item in self.pending:
+        levels: dict[int, list[tuple[str, bulk.Row, bulk.Row | None]]] = defaultdict(list)
+        for post, item in self.pending.values():
             for key, comment, parent, level in self._build_comments(post, item, existing):
                 levels[level].append((key, comment, parent))
-        new: list[tuple[str, CommentRow]] = []
-        updated: list[CommentRow] = []
+        new: list[tuple[str, bulk.Row]] = []
+        updated: list[bulk.Row] = []
         fresh = [comment for level in levels.values() for _key, comment, _parent in level
                  if comment.pk is None]  # fmt: skip
         for comment, pk in zip(fresh, bulk.allocate_ids(Comment, len(fresh)), strict=True):
@@ -492,11 +533,12 @@ class WxrImporter:
             )
         now = timezone.now()
         refs = [
-            ImportedObject(
+            bulk.Row(
+                ImportedObject,
                 source=self.source,
                 kind="comment",
                 external_id=key,
-                content_type=self.types[Comment],
+                content_type_id=self.types[Comment].pk,
                 object_id=comment.pk,
                 imported_at=now,
             )
@@ -528,7 +570,7 @@ class WxrImporter:
                 depth[node] = base + offset
             return depth.get(comment_id, 1)
 
-        built: dict[str, CommentRow] = {}
+        built: dict[str, bulk.Row] = {}
         for wc in sorted(item.comments, key=lambda c: depth_of(c.id) if c.id else 1):
             level = depth_of(wc.id) if wc.id else 1
             key = f"{item.key}#{wc.id}" if wc.id else ""
@@ -539,7 +581,7 @@ class WxrImporter:
                     "comment", "noted", f"approval {wc.approved or 'empty'} held for moderation"
                 )
             parent = built.get(wc.parent_id) if wc.parent_id not in ("", "0") else None
-            comment = CommentRow(existing.get(key))
+            comment = bulk.Row(Comment, existing.get(key))
             if isinstance(post, Page):
                 comment.page_id = post.pk
             else:
@@ -552,7 +594,9 @@ class WxrImporter:
             comment.created_at = wc.date or post.published_at
             comment.body = wc.content
             comment.body_format = CommentFormat.WORDPRESS
-            comment.body_html = render_comment(wc.content, CommentFormat.WORDPRESS)
+            comment.body_html = (
+                wc.html if wc.html is not None else render_comment(wc.content, WORDPRESS_FORMAT)
+            )
             comment.status = status
             comment.kind = COMMENT_KIND.get(wc.type, CommentKind.COMMENT)
             user = self.author_ids.get(wc.user_id) if wc.user_id != "0" else None
@@ -595,6 +639,11 @@ def import_wxr(
     dry_run: bool = False,
     recover: bool = False,
     progress: Callable[[int], None] | None = None,
+    background: bool = True,
 ) -> ImportReport:
-    """Import a WordPress export file; raise wxr.WxrError for a file that cannot be read."""
-    return WxrImporter(path, recover=recover, progress=progress).run(dry_run=dry_run)
+    """Import a WordPress export file; raise wxr.WxrError for a file that cannot be read.
+
+    ``background`` reads and renders in a second process (see background.py).
+    """
+    importer = WxrImporter(path, recover=recover, progress=progress, background=background)
+    return importer.run(dry_run=dry_run)

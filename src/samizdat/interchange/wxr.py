@@ -91,6 +91,7 @@ class Comment:
     approved: str
     type: str
     user_id: str
+    html: str | None = None  # rendered ahead of the import, see background.py
 
 
 @dataclass
