@@ -139,3 +139,57 @@ def corpus_root_docs():
     from pathlib import Path
 
     return Path(__file__).resolve().parents[2] / "docs"
+
+
+WP = "http://wordpress.org/export/1.2/"
+
+
+@pytest.mark.django_db
+def test_wxr_export_has_what_wordpress_importer_reads(tmp_path):
+    """The fields and forms WordPress's importer (its SimpleXML, XML and regex parsers) needs.
+
+    Its XML parser matches prefixed names literally ("wp:post_id"), so the prefixes must be
+    WordPress's own; its regex parser reads <item> and </item> from lines of their own.
+    """
+    import_wxr(corpus_file("wxr/wpimporter_theme-unit-test-data.xml"))
+    exported = tmp_path / "export.xml"
+    call_command("export_wxr", "-o", str(exported), stderr=io.StringIO())
+    root = etree.parse(str(exported)).getroot()
+    assert root.tag == "rss" and root.get("version") == "2.0"
+    assert {"wp", "content", "excerpt", "dc"} <= set(root.nsmap)
+    assert root.nsmap["wp"] == WP
+    assert root.nsmap["excerpt"] == "http://wordpress.org/export/1.2/excerpt/"
+    assert root.nsmap["content"] == "http://purl.org/rss/1.0/modules/content/"
+    assert root.nsmap["dc"] == "http://purl.org/dc/elements/1.1/"
+    ns = {"wp": WP}
+    assert root.xpath("/rss/channel/wp:wxr_version/text()", namespaces=ns) == ["1.2"]
+    assert root.xpath("/rss/channel/wp:base_site_url/text()", namespaces=ns)[0].startswith("http")
+    items = root.xpath("/rss/channel/item")
+    media = {m["url"] for model in (Post, Page) for e in model.objects.all() for m in e.attachments}
+    assert len(items) == Post.objects.count() + Page.objects.count() + len(media)
+    needed = ["post_id", "post_date", "post_date_gmt", "comment_status", "post_name", "status",
+              "post_parent", "menu_order", "post_type", "post_password"]  # fmt: skip
+    for item in items:
+        for name in ("title", "link", "guid", "{http://purl.org/dc/elements/1.1/}creator",
+                     "{http://purl.org/rss/1.0/modules/content/}encoded",
+                     "{http://wordpress.org/export/1.2/excerpt/}encoded"):  # fmt: skip
+            assert item.find(name) is not None, name
+        for name in needed:
+            assert item.find(f"{{{WP}}}{name}") is not None, name
+        assert int(item.findtext(f"{{{WP}}}post_id")) > 0
+        for category in item.findall("category"):
+            assert category.get("domain") in ("category", "post_tag")
+            assert category.get("nicename")
+        for comment in item.findall(f"{{{WP}}}comment"):
+            assert int(comment.findtext(f"{{{WP}}}comment_id")) > 0
+            assert comment.findtext(f"{{{WP}}}comment_approved") in ("1", "0", "spam", "trash")
+            assert comment.findtext(f"{{{WP}}}comment_type") in ("comment", "pingback",
+                                                                   "trackback", "")  # fmt: skip
+            assert comment.find(f"{{{WP}}}comment_date_gmt") is not None
+    post_ids = [int(i.findtext(f"{{{WP}}}post_id")) for i in items]
+    assert len(post_ids) == len(set(post_ids))
+    lines = exported.read_text().splitlines()
+    assert sum(line.strip() == "<item>" for line in lines) == len(items)
+    assert sum(line.strip() == "</item>" for line in lines) == len(items)
+    assert any(line.strip() == "<wp:wxr_version>1.2</wp:wxr_version>" for line in lines)
+    assert exported.read_text().count("xmlns:wp=") == 1  # declared once, on <rss>

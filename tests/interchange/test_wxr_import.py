@@ -312,3 +312,22 @@ def test_an_item_twice_in_one_file_is_one_post(tmp_path, background):
     assert (post.title, post.slug, post.comment_count) == ("Second", "twice", 1)
     assert Comment.objects.count() == 1
     assert ImportedObject.objects.filter(kind="post").count() == 1
+
+
+@pytest.mark.django_db
+def test_bytes_before_the_declaration_fail_cleanly_or_are_skipped_in_recover(tmp_path):
+    """As in real exports mangled by an editor or a mail client: a stray byte first."""
+    wxr = tmp_path / "junk.xml"
+    wxr.write_text(
+        '`<?xml version="1.0"?><rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/">'
+        "<channel><item><title>Kept</title><wp:post_id>3</wp:post_id>"
+        "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>"
+        "</channel></rss>"
+    )
+    with pytest.raises(CommandError, match="line 1, column"):
+        call_command("import_wxr", str(wxr), stdout=io.StringIO())
+    assert not Post.objects.exists()
+    out = io.StringIO()
+    call_command("import_wxr", str(wxr), "--recover", stdout=out)
+    assert Post.objects.get().title == "Kept"
+    assert "before the XML declaration" in out.getvalue()

@@ -16,7 +16,7 @@ from samizdat.discussion.models import Comment, CommentFormat, CommentStatus, re
 from samizdat.discussion.services import refresh_comment_counts
 from samizdat.interchange.importers import ImportReport
 from samizdat.interchange.models import ImportedObject, LegacyURL
-from samizdat.interchange.wxr import stream, xml_error
+from samizdat.interchange.wxr import SkipLeadingJunk, stream, xml_error
 from samizdat.publishing.models import Post
 
 DSQ_NS = "http://disqus.com/disqus-internals"
@@ -25,26 +25,6 @@ DSQ_ID = f"{{{DSQ_NS}}}id"
 
 class _DryRun(Exception):
     pass
-
-
-class _SkipLeadingJunk:
-    """A file that starts at its first "<": real exports sometimes have bytes before it."""
-
-    def __init__(self, path: Path):
-        self.handle = open(path, "rb")  # noqa: SIM115 -- closed by close()
-        head = self.handle.read(4096)
-        start = head.find(b"<")
-        self.skipped = head[:start] if start > 0 else b""
-        self.buffer = head[start:] if start >= 0 else head
-
-    def read(self, size: int = -1) -> bytes:
-        if self.buffer:
-            data, self.buffer = self.buffer, b""
-            return data
-        return self.handle.read(size)
-
-    def close(self) -> None:
-        self.handle.close()
 
 
 def _local(tag) -> str:
@@ -125,7 +105,7 @@ class DisqusImporter:
 
     def run(self, dry_run: bool = False) -> ImportReport:
         self.report.dry_run = dry_run
-        source = _SkipLeadingJunk(self.path) if self.recover else str(self.path)
+        source = SkipLeadingJunk(self.path) if self.recover else str(self.path)
         if self.recover and source.skipped:
             self.report.add("xml", "skipped", "bytes before the XML declaration")
             self.report.notes.append(f"Skipped {source.skipped!r} before the XML declaration")

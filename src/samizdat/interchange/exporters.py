@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from typing import IO
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.text import slugify
 from lxml import etree
 
 from samizdat.discussion.models import Comment, CommentKind, CommentStatus
@@ -90,81 +92,117 @@ def _text(parent, tag: str, value: str, cdata: bool = False) -> None:
     element.text = etree.CDATA(value) if cdata and value else value
 
 
+_DECLARATION = re.compile(rb'\s+xmlns:\w+="[^"]*"')
+
+
+class _WxrStream:
+    """Write WXR as WordPress lays it out: namespaces declared once, one element per line.
+
+    Each element is built on its own with the namespace map, and lxml would declare the
+    namespaces again on each; the <rss> element declares them all, so they are dropped.
+    WordPress's fallback (regex) parser also wants <item> and </item> on lines of their own.
+    """
+
+    def __init__(self, out: IO[bytes]):
+        self.out = out
+
+    def __enter__(self) -> _WxrStream:
+        namespaces = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NSMAP.items())
+        self.out.write(
+            b'<?xml version="1.0" encoding="UTF-8" ?>\n'
+            + f'<rss version="2.0" {namespaces}>\n<channel>\n'.encode()
+        )
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.out.write(b"</channel>\n</rss>\n")
+
+    def write(self, element: etree._Element) -> None:
+        xml = etree.tostring(element, encoding="UTF-8", pretty_print=True)
+        head, close, rest = xml.partition(b">")
+        self.out.write(_DECLARATION.sub(b"", head) + close + rest)
+
+
 def write_wxr(out: IO[bytes], base_url: str) -> int:
     """Write the site as WXR 1.2 to a binary stream; return the number of items."""
     base_url = base_url.rstrip("/")
     User = get_user_model()
     count = 0
-    with etree.xmlfile(out, encoding="UTF-8") as xf:
-        xf.write_declaration()
-        with xf.element("rss", version="2.0", nsmap=NSMAP), xf.element("channel"):
-            head = etree.Element("head", nsmap=NSMAP)
-            _text(head, "title", "samizdat")
-            _text(head, "link", base_url + "/")
-            _text(head, "description", "Exported from samizdat")
-            _text(head, "pubDate", timezone.now().strftime("%a, %d %b %Y %H:%M:%S +0000"))
-            _text(head, _wp("wxr_version"), "1.2")
-            _text(head, _wp("base_site_url"), base_url + "/")
-            _text(head, _wp("base_blog_url"), base_url + "/")
-            for element in head:
-                xf.write(element)
-            author_ids = set(Post.objects.exclude(author=None).values_list("author_id", flat=True))
-            author_ids |= set(Page.objects.exclude(author=None).values_list("author_id", flat=True))
-            for user in User.objects.filter(pk__in=author_ids).order_by("pk"):
-                author = etree.Element(_wp("author"), nsmap=NSMAP)
-                _text(author, _wp("author_id"), str(user.pk))
-                _text(author, _wp("author_login"), user.get_username(), cdata=True)
-                _text(author, _wp("author_email"), user.email, cdata=True)
-                _text(
-                    author,
-                    _wp("author_display_name"),
-                    user.get_full_name() or user.get_username(),
-                    cdata=True,
-                )
-                _text(author, _wp("author_first_name"), user.first_name, cdata=True)
-                _text(author, _wp("author_last_name"), user.last_name, cdata=True)
-                xf.write(author)
-            for category in Category.objects.select_related("parent").order_by("pk"):
-                element = etree.Element(_wp("category"), nsmap=NSMAP)
-                _text(element, _wp("term_id"), str(category.pk))
-                _text(element, _wp("category_nicename"), category.slug, cdata=True)
-                _text(
-                    element,
-                    _wp("category_parent"),
-                    category.parent.slug if category.parent else "",
-                    cdata=True,
-                )
-                _text(element, _wp("cat_name"), category.name, cdata=True)
-                xf.write(element)
-            for tag in Tag.objects.order_by("pk"):
-                element = etree.Element(_wp("tag"), nsmap=NSMAP)
-                _text(element, _wp("term_id"), str(tag.pk))
-                _text(element, _wp("tag_slug"), tag.slug, cdata=True)
-                _text(element, _wp("tag_name"), tag.name, cdata=True)
-                xf.write(element)
-            # WordPress ids are one sequence for posts, pages and media: pages are moved
-            # past the posts, and media keep their ids unless one is taken.
-            page_offset = 10 ** len(
-                str(Post.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+    with _WxrStream(out) as xf:
+        head = etree.Element("head", nsmap=NSMAP)
+        _text(head, "title", "samizdat")
+        _text(head, "link", base_url + "/")
+        _text(head, "description", "Exported from samizdat")
+        _text(head, "pubDate", timezone.now().strftime("%a, %d %b %Y %H:%M:%S +0000"))
+        _text(head, _wp("wxr_version"), "1.2")
+        _text(head, _wp("base_site_url"), base_url + "/")
+        _text(head, _wp("base_blog_url"), base_url + "/")
+        for element in head:
+            xf.write(element)
+        author_ids = set(Post.objects.exclude(author=None).values_list("author_id", flat=True))
+        author_ids |= set(Page.objects.exclude(author=None).values_list("author_id", flat=True))
+        for user in User.objects.filter(pk__in=author_ids).order_by("pk"):
+            author = etree.Element(_wp("author"), nsmap=NSMAP)
+            _text(author, _wp("author_id"), str(user.pk))
+            _text(author, _wp("author_login"), user.get_username(), cdata=True)
+            _text(author, _wp("author_email"), user.email, cdata=True)
+            _text(
+                author,
+                _wp("author_display_name"),
+                user.get_full_name() or user.get_username(),
+                cdata=True,
             )
-            ids = _IdAllocator(
-                page_offset
-                + (Page.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+            _text(author, _wp("author_first_name"), user.first_name, cdata=True)
+            _text(author, _wp("author_last_name"), user.last_name, cdata=True)
+            xf.write(author)
+        for category in Category.objects.select_related("parent").order_by("pk"):
+            element = etree.Element(_wp("category"), nsmap=NSMAP)
+            _text(element, _wp("term_id"), str(category.pk))
+            _text(element, _wp("category_nicename"), category.slug, cdata=True)
+            _text(
+                element,
+                _wp("category_parent"),
+                category.parent.slug if category.parent else "",
+                cdata=True,
             )
-            for post in _posts():
-                xf.write(_post_item(post, base_url))
-                for media in post.attachments:
-                    xf.write(_attachment_item(media, ids.take(media.get("id")), post.pk, base_url))
-                count += 1
-            for page in Page.objects.select_related("author", "parent").order_by("pk"):
-                xf.write(_page_item(page, base_url, page_offset))
-                for media in page.attachments:
-                    xf.write(
-                        _attachment_item(
-                            media, ids.take(media.get("id")), page.pk + page_offset, base_url
-                        )
+            _text(element, _wp("cat_name"), category.name, cdata=True)
+            xf.write(element)
+        for tag in Tag.objects.order_by("pk"):
+            element = etree.Element(_wp("tag"), nsmap=NSMAP)
+            _text(element, _wp("term_id"), str(tag.pk))
+            _text(element, _wp("tag_slug"), tag.slug, cdata=True)
+            _text(element, _wp("tag_name"), tag.name, cdata=True)
+            xf.write(element)
+        # WordPress ids are one sequence for posts, pages and media: pages are moved
+        # past the posts, and media keep their ids unless one is taken.
+        page_offset = 10 ** len(
+            str(Post.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+        )
+        ids = _IdAllocator(
+            page_offset + (Page.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+        )
+        for post in _posts():
+            xf.write(_post_item(post, base_url))
+            for media in post.attachments:
+                xf.write(
+                    _attachment_item(
+                        media, ids.take(media.get("id")), post.pk, base_url, post.published_at
                     )
-                count += 1
+                )
+            count += 1
+        for page in Page.objects.select_related("author", "parent").order_by("pk"):
+            xf.write(_page_item(page, base_url, page_offset))
+            for media in page.attachments:
+                xf.write(
+                    _attachment_item(
+                        media,
+                        ids.take(media.get("id")),
+                        page.pk + page_offset,
+                        base_url,
+                        page.created_at,
+                    )
+                )
+            count += 1
     return count
 
 
@@ -275,17 +313,34 @@ class _IdAllocator:
         return self.next
 
 
-def _attachment_item(media: dict, wp_id: int, parent_id: int, base_url: str) -> etree._Element:
-    """Media are kept as links, with their WordPress id when free ([gallery ids] names it)."""
+def _attachment_item(
+    media: dict, wp_id: int, parent_id: int, base_url: str, date: dt.datetime
+) -> etree._Element:
+    """Media are kept as links, with their WordPress id when free ([gallery ids] names it).
+
+    Every field WordPress writes for an attachment is present, as its importer expects.
+    """
     item = etree.Element("item", nsmap=NSMAP)
     _text(item, "title", media.get("title", ""))
     _text(item, "link", media["url"])
     _text(item, "guid", media["url"])
     item[-1].set("isPermaLink", "false")
+    _text(item, f"{{{NSMAP['dc']}}}creator", "", cdata=True)
+    _text(item, "description", "")
+    _text(item, f"{{{NSMAP['content']}}}encoded", "", cdata=True)
+    _text(item, f"{{{NSMAP['excerpt']}}}encoded", "", cdata=True)
     _text(item, _wp("post_id"), str(wp_id))
+    _text(item, _wp("post_date"), _gmt(date))
+    _text(item, _wp("post_date_gmt"), _gmt(date))
+    _text(item, _wp("comment_status"), "closed")
+    _text(item, _wp("ping_status"), "closed")
+    _text(item, _wp("post_name"), slugify(media.get("title", "")) or f"media-{wp_id}")
     _text(item, _wp("status"), "inherit")
     _text(item, _wp("post_parent"), str(parent_id))
+    _text(item, _wp("menu_order"), "0")
     _text(item, _wp("post_type"), "attachment")
+    _text(item, _wp("post_password"), "")
+    _text(item, _wp("is_sticky"), "0")
     _text(item, _wp("attachment_url"), media["url"])
     return item
 

@@ -40,6 +40,26 @@ def stream(source, recover: bool = False) -> etree.iterparse:
     )
 
 
+class SkipLeadingJunk:
+    """A file read from its first "<": real exports sometimes have bytes before it (recover)."""
+
+    def __init__(self, path: Path):
+        self.handle = open(path, "rb")  # noqa: SIM115 -- closed by close()
+        head = self.handle.read(4096)
+        start = head.find(b"<")
+        self.skipped = head[:start] if start > 0 else b""
+        self.buffer = head[start:] if start >= 0 else head
+
+    def read(self, size: int = -1) -> bytes:
+        if self.buffer:
+            data, self.buffer = self.buffer, b""
+            return data
+        return self.handle.read(size)
+
+    def close(self) -> None:
+        self.handle.close()
+
+
 def xml_error(path: Path, exc: etree.XMLSyntaxError, detail: str = "") -> WxrError:
     """Describe a file that is not well-formed XML, with its line and column."""
     line, column = exc.position if exc.position else (exc.lineno, 0)
@@ -271,7 +291,10 @@ class WxrReader:
         self.saw_rss = False
 
     def __iter__(self) -> Iterator[Channel | Author | Term | Item]:
-        context = stream(str(self.path), recover=self.recover)
+        source = SkipLeadingJunk(self.path) if self.recover else str(self.path)
+        if self.recover and source.skipped:
+            self.skipped.append(f"the start: {source.skipped!r} before the XML declaration")
+        context = stream(source, recover=self.recover)
         channel_sent = False
         try:
             for _event, element in context:
@@ -316,9 +339,12 @@ class WxrReader:
                         del parent[0]
         except etree.XMLSyntaxError as exc:
             raise xml_error(self.path, exc) from exc
+        finally:
+            if not isinstance(source, str):
+                source.close()
         if self.recover:
-            self.skipped = [f"line {e.line}, column {e.column}: {e.message}"
-                            for e in context.error_log]  # fmt: skip
+            self.skipped += [f"line {e.line}, column {e.column}: {e.message}"
+                             for e in context.error_log]  # fmt: skip
         if not self.saw_rss and not channel_sent:
             raise WxrError(f"{self.path.name} is not a WordPress export (no <rss> channel).")
         if not channel_sent:
