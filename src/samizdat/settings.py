@@ -59,6 +59,9 @@ SECRET_KEY = _secret_key()
 
 ALLOWED_HOSTS = env_list("SAMIZDAT_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("SAMIZDAT_CSRF_TRUSTED_ORIGINS")
+# A comment refused for its token comes back with the text kept (pages served from the
+# page cache carry no token for readers without scripts).
+CSRF_FAILURE_VIEW = "samizdat.discussion.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -74,6 +77,7 @@ INSTALLED_APPS = [
     "samizdat.publishing",
     "samizdat.discussion",
     "samizdat.interchange",
+    "samizdat.pagecache",
     # Before allauth, so that its templates override allauth's.
     "samizdat.identity",
     "allauth",
@@ -89,6 +93,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that the pages it keeps carry every header the others add.
+    "samizdat.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -121,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "samizdat.core.context_processors.site",
+                "samizdat.pagecache.context_processors.page_cache",
             ],
         },
     },
@@ -167,6 +174,39 @@ def _databases() -> dict:
 
 
 DATABASES = _databases()
+
+
+def _caches() -> dict:
+    """Redis when REDIS_URL (or a redis:// CACHE_URL) is set; else per process, and files.
+
+    The ``pages`` cache holds rendered pages for anonymous readers and must be shared by
+    every worker: Redis at scale, files in the data directory in the embedded default.
+    """
+    url = os.environ.get("REDIS_URL") or os.environ.get("CACHE_URL", "")
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {
+            "default": {**redis, "KEY_PREFIX": "samizdat"},
+            "pages": {**redis, "KEY_PREFIX": "samizdat-pages", "TIMEOUT": None},
+        }
+    if url:
+        raise ImproperlyConfigured("CACHE_URL must be a redis:// URL (or unset).")
+    return {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache" / "pages"),
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+        },
+    }
+
+
+CACHES = _caches()
+# Anonymous readers' pages are kept and served before Django (samizdat.pagecache).
+SAMIZDAT_PAGE_CACHE = env_bool("SAMIZDAT_PAGE_CACHE", True)
+SAMIZDAT_PAGE_CACHE_SECONDS = int(os.environ.get("SAMIZDAT_PAGE_CACHE_SECONDS", "600"))
+SAMIZDAT_PAGE_CACHE_CDN_SECONDS = int(os.environ.get("SAMIZDAT_PAGE_CACHE_CDN_SECONDS", "0"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -8,13 +8,14 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from samizdat.pagecache.decorators import reader_page
 from samizdat.publishing.sitemaps import sitemaps
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        sitemap,
+        reader_page(sitemap),
         {"sitemaps": sitemaps},
         name="django.contrib.sitemaps.views.sitemap",
     ),

@@ -70,3 +70,31 @@ def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
     if not comment.entry.is_live:
         raise Http404("No such comment.")
     return HttpResponseRedirect(comment_url(comment))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Show the comment form again, text kept, when it came without a valid CSRF token.
+
+    Pages served from the page cache carry no token; their script fetches one. A reader
+    without scripts (or whose token expired) gets the form back with a fresh token and
+    everything typed, and submits again. Other forms get Django's own page.
+    """
+    from django.urls import reverse
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    from samizdat.identity.services import entry_from_request
+
+    paths = (reverse("discussion:post-comment"), reverse("identity:login"))
+    entry = entry_from_request(request) if request.path in paths else None
+    if entry is None or request.method != "POST":
+        return django_csrf_failure(request, reason)
+    form = CommentForm(request.POST, identity=current_identity(request))
+    form.is_valid()
+    form.add_error(
+        None,
+        "Your comment has not been posted yet: this page needed a fresh security token. "
+        "Everything you typed is kept; press the button again to send it.",
+    )
+    if isinstance(entry, Page):
+        return render_page(request, entry, form=form, status=403)
+    return render_post(request, entry, form=form, status=403)

@@ -17,6 +17,7 @@ from samizdat.discussion.services import refresh_comment_counts
 from samizdat.interchange.importers import ImportReport
 from samizdat.interchange.models import ImportedObject, LegacyURL
 from samizdat.interchange.wxr import SkipLeadingJunk, stream, xml_error
+from samizdat.pagecache.store import invalidate as invalidate_pages
 from samizdat.publishing.models import Post
 
 DSQ_NS = "http://disqus.com/disqus-internals"
@@ -132,6 +133,8 @@ class DisqusImporter:
                 refresh_comment_counts(self.touched)
                 if dry_run:
                     raise _DryRun
+                # Comments were written in bulk, without the signals that tell the page cache.
+                transaction.on_commit(invalidate_pages)
         except _DryRun:
             pass
         except etree.XMLSyntaxError as exc:

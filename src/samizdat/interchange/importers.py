@@ -25,6 +25,7 @@ from samizdat.discussion.services import refresh_comment_counts
 from samizdat.interchange import bulk, wxr
 from samizdat.interchange.background import BackgroundReader
 from samizdat.interchange.models import ImportedObject, LegacyURL
+from samizdat.pagecache.store import invalidate as invalidate_pages
 from samizdat.publishing.models import BodyFormat, Category, Page, Post, PostStatus, Tag
 
 POST_STATUS = {
@@ -174,6 +175,8 @@ class WxrImporter:
                 self.finish()
                 if dry_run:
                     raise _DryRun
+                # Rows were written in bulk, without the signals that tell the page cache.
+                transaction.on_commit(invalidate_pages)
         except _DryRun:
             pass
         for problem in reader.skipped:

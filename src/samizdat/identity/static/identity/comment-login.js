@@ -74,6 +74,38 @@
       });
   }
 
+  // A page shared by the page cache comes without a CSRF token (it would be someone
+  // else's): ask for this reader's own when they start on the form, and before any
+  // submit that comes first.
+  var tokenInput = form.querySelector("input[name=csrfmiddlewaretoken]");
+  var tokenAsked = null;
+  function ensureToken() {
+    if (!tokenInput || tokenInput.value) return Promise.resolve();
+    if (!tokenAsked) {
+      tokenAsked = fetch(form.dataset.meUrl, {credentials: "same-origin", headers: {Accept: "application/json"}})
+        .then(function (response) { return response.json(); })
+        .then(function (data) {
+          setToken(data.csrf_token);
+          if (data.identity) showIdentity(data.identity);
+        })
+        .catch(function () { tokenAsked = null; });
+    }
+    return tokenAsked;
+  }
+  if (tokenInput && !tokenInput.value) {
+    form.addEventListener("focusin", ensureToken);
+    form.addEventListener("pointerdown", ensureToken);
+    form.addEventListener("submit", function (event) {
+      if (tokenInput.value) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      var submitter = event.submitter;
+      ensureToken().then(function () {
+        if (tokenInput.value) form.requestSubmit(submitter || undefined);
+      });
+    }, true);
+  }
+
   window.addEventListener("message", function (event) {
     if (event.origin !== window.location.origin) return;
     if (popup && event.source !== popup) return;
@@ -92,31 +124,9 @@
     if (button) {
       event.preventDefault();
       pendingName = button.dataset.providerName;
+      // Opened in the click itself, or a popup blocker would stop it.
       popup = window.open("", "samizdat-login", "popup,width=600,height=700");
-      var flag = document.createElement("input");
-      flag.type = "hidden";
-      flag.name = "popup";
-      flag.value = popup ? "1" : "0";
-      var provider = document.createElement("input");
-      provider.type = "hidden";
-      provider.name = "provider";
-      provider.value = button.value;
-      form.appendChild(flag);
-      form.appendChild(provider);
-      var action = form.action;
-      var target = form.target;
-      form.action = button.getAttribute("formaction");
-      if (popup) {
-        form.target = "samizdat-login";
-        say("Connecting to " + pendingName + "\u2026");
-      }
-      // The Post Comment button's id "submit" shadows form.submit.
-      HTMLFormElement.prototype.submit.call(form);
-      form.action = action;
-      form.target = target;
-      flag.remove();
-      provider.remove();
-      if (popup) watchPopup();
+      ensureToken().then(function () { startLogin(button); });
       return;
     }
     var logout = event.target.closest && event.target.closest(".identity-logout");
@@ -136,6 +146,34 @@
       choice.hidden = false;
     }
   });
+
+  // Post the login form to the popup (or, blocked, in this window).
+  function startLogin(button) {
+    var flag = document.createElement("input");
+    flag.type = "hidden";
+    flag.name = "popup";
+    flag.value = popup ? "1" : "0";
+    var provider = document.createElement("input");
+    provider.type = "hidden";
+    provider.name = "provider";
+    provider.value = button.value;
+    form.appendChild(flag);
+    form.appendChild(provider);
+    var action = form.action;
+    var target = form.target;
+    form.action = button.getAttribute("formaction");
+    if (popup) {
+      form.target = "samizdat-login";
+      say("Connecting to " + pendingName + "\u2026");
+    }
+    // The Post Comment button's id "submit" shadows form.submit.
+    HTMLFormElement.prototype.submit.call(form);
+    form.action = action;
+    form.target = target;
+    flag.remove();
+    provider.remove();
+    if (popup) watchPopup();
+  }
 
   // A popup closed by the reader before finishing leaves the form as it was.
   function watchPopup() {

@@ -1,0 +1,108 @@
+"""Keep anonymous readers' pages as they are rendered; mark personal pages private.
+
+Hits are served before Django by ``samizdat.pagecache.wsgi`` (the shortest path); this
+middleware runs on a miss. It comes first in MIDDLEWARE so that the response it keeps
+carries every header the other middleware added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from samizdat.pagecache.app_settings import app_settings
+from samizdat.pagecache.store import Entry, store
+
+
+class SharedPage:
+    """What a request that may be shared carries through the view (``request.page_cache``)."""
+
+    def __init__(self, key: str, generation: bytes):
+        self.key = key
+        self.generation = generation
+
+
+def shared_cache_control() -> str:
+    control = "public, max-age=0, must-revalidate"
+    if app_settings.CDN_SECONDS:
+        control += f", s-maxage={app_settings.CDN_SECONDS}"
+    return control
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = store.key(request.META) if app_settings.ENABLED else None
+        if key is not None:
+            # Read before rendering: a change during the render leaves this page stale.
+            request.page_cache = SharedPage(key, store.generation.current())
+        response = self.get_response(request)
+        if not getattr(request, "page_cache_view", False):
+            return response
+        if key is not None and self.shareable(response):
+            return self.keep(request, response)
+        if not response.has_header("Cache-Control"):
+            # A page with a reader's own parts: no cache in between may keep it.
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    @staticmethod
+    def shareable(response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies  # a cookie set (a CSRF token, a session) is personal
+            and "private" not in response.get("Cache-Control", "")
+            and "no-store" not in response.get("Cache-Control", "")
+        )
+
+    def keep(self, request, response):
+        shared: SharedPage = request.page_cache
+        now = time.time()
+        body = response.content
+        etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(now)
+        response["Cache-Control"] = shared_cache_control()
+        response["Content-Length"] = str(len(body))
+        headers = [(name, value) for name, value in response.items()]
+        entry = Entry(
+            generation=shared.generation,
+            expires=now + seconds_to_keep(now),
+            status=f"{response.status_code} {response.reason_phrase}",
+            headers=headers,
+            body=body,
+            etag=etag,
+            modified=int(now),
+        )
+        store.save(shared.key, entry)
+        return get_conditional_response(
+            request, etag=etag, last_modified=int(now), response=response
+        )
+
+
+def seconds_to_keep(now: float) -> float:
+    """Keep a page no longer than SECONDS, nor past the time a scheduled post goes live."""
+    from samizdat.publishing.models import Post, PostStatus
+
+    seconds = float(app_settings.SECONDS)
+    upcoming = (
+        Post.objects.filter(status=PostStatus.SCHEDULED, published_at__gt=_aware(now))
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    if upcoming is not None:
+        seconds = min(seconds, max(1.0, upcoming.timestamp() - now))
+    return seconds
+
+
+def _aware(timestamp: float):
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)

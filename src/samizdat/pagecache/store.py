@@ -1,0 +1,216 @@
+"""Kept pages and the site's generation, shared by the WSGI hit path and the middleware.
+
+A page is kept with the generation it was rendered under. Any change readers could see
+replaces the generation with a new random token, so every page kept before it is stale
+at once, for every worker on every machine: the generation is read on each request. On
+one machine it lives in a memory-mapped file in the data directory (a read costs well
+under a microsecond); with Redis it lives in Redis, shared by all machines.
+
+Each worker keeps the pages it served in memory (``LOCAL_BYTES``), in front of the shared
+store (the ``pages`` cache: files in the data directory, or Redis), so that a page rendered
+by one worker is served by all without being rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mmap
+import os
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http.cookie import parse_cookie
+
+from samizdat.pagecache.app_settings import app_settings
+
+GENERATION_BYTES = 16
+GENERATION_KEY = "samizdat:pagecache:generation"
+
+
+@dataclass(slots=True)
+class Entry:
+    """A response as the hit path sends it again."""
+
+    generation: bytes
+    expires: float  # time.time() after which the page is rendered again
+    status: str  # "200 OK"
+    headers: list[tuple[str, str]]  # includes ETag, Last-Modified, Cache-Control
+    body: bytes
+    etag: str
+    modified: float  # Last-Modified, as a timestamp
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + 512
+
+
+class FileGeneration:
+    """The generation shared by processes on one machine: 16 bytes of a mapped file."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.map: mmap.mmap | None = None
+        self.lock = threading.Lock()
+
+    def _open(self) -> mmap.mmap:
+        with self.lock:
+            if self.map is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                try:
+                    if os.fstat(fd).st_size < GENERATION_BYTES:
+                        os.write(fd, os.urandom(GENERATION_BYTES))
+                    self.map = mmap.mmap(fd, GENERATION_BYTES)
+                finally:
+                    os.close(fd)
+            return self.map
+
+    def current(self) -> bytes:
+        return (self.map or self._open())[:GENERATION_BYTES]
+
+    def bump(self) -> None:
+        # A reader may see half a new token: that is another unknown token, so a miss.
+        (self.map or self._open())[:GENERATION_BYTES] = os.urandom(GENERATION_BYTES)
+
+
+class CacheGeneration:
+    """The generation in the shared cache (Redis), for several machines."""
+
+    def __init__(self, alias: str):
+        self.alias = alias
+
+    def current(self) -> bytes:
+        cache = caches[self.alias]
+        value = cache.get(GENERATION_KEY)
+        if value is None:
+            # Lost (evicted, or a new Redis): start a new one; pages of an old one stay stale.
+            cache.add(GENERATION_KEY, os.urandom(GENERATION_BYTES), None)
+            value = cache.get(GENERATION_KEY, b"")
+        return value
+
+    def bump(self) -> None:
+        caches[self.alias].set(GENERATION_KEY, os.urandom(GENERATION_BYTES), None)
+
+
+def _settings_fingerprint() -> str:
+    """Pages rendered under other settings (another deployment's) are never served."""
+    names = sorted(name for name in dir(settings) if name.startswith("SAMIZDAT_"))
+    values = repr([(name, getattr(settings, name)) for name in names]).encode()
+    return hashlib.blake2b(values, digest_size=8).hexdigest()
+
+
+class PageStore:
+    """Find and keep pages; one per process (``store``)."""
+
+    def __init__(self):
+        self.local: OrderedDict[str, Entry] = OrderedDict()
+        self.local_bytes = 0
+        self.lock = threading.Lock()
+        self._generation: FileGeneration | CacheGeneration | None = None
+        self._prefix: str | None = None
+
+    @property
+    def generation(self) -> FileGeneration | CacheGeneration:
+        if self._generation is None:
+            backend = settings.CACHES[app_settings.ALIAS]["BACKEND"]
+            if "redis" in backend.lower():
+                self._generation = CacheGeneration(app_settings.ALIAS)
+            else:
+                self._generation = FileGeneration(app_settings.GENERATION_FILE)
+        return self._generation
+
+    def key(self, environ: dict) -> str | None:
+        """Return the key of a request whose answer anyone may share, else None."""
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
+            return None
+        if "HTTP_AUTHORIZATION" in environ:
+            return None
+        cookie = environ.get("HTTP_COOKIE")
+        if cookie and _has_private_cookie(cookie):
+            return None
+        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "/")
+        if path.startswith(settings.STATIC_URL):
+            return None
+        if self._prefix is None:
+            self._prefix = _settings_fingerprint()
+        return f"{self._prefix}|{_scheme(environ)}|{_host(environ)}|{path}"
+
+    def lookup(self, key: str) -> Entry | None:
+        """Return the fresh page kept under ``key``, or None."""
+        generation = self.generation.current()
+        entry = self.local.get(key)
+        if entry is None or entry.generation != generation:
+            entry = caches[app_settings.ALIAS].get(_shared_key(key))
+            if entry is None or entry.generation != generation:
+                return None
+            self._keep_locally(key, entry)
+        if entry.expires < time.time():
+            return None
+        return entry
+
+    def save(self, key: str, entry: Entry) -> None:
+        timeout = max(1, int(entry.expires - time.time()))
+        caches[app_settings.ALIAS].set(_shared_key(key), entry, timeout)
+        self._keep_locally(key, entry)
+
+    def _keep_locally(self, key: str, entry: Entry) -> None:
+        with self.lock:
+            old = self.local.pop(key, None)
+            if old is not None:
+                self.local_bytes -= old.size
+            self.local[key] = entry
+            self.local_bytes += entry.size
+            while self.local_bytes > app_settings.LOCAL_BYTES and self.local:
+                _key, dropped = self.local.popitem(last=False)
+                self.local_bytes -= dropped.size
+
+    def invalidate(self) -> None:
+        """Make every kept page stale, in every process on every machine."""
+        self.generation.bump()
+        with self.lock:
+            self.local.clear()
+            self.local_bytes = 0
+
+
+def _shared_key(key: str) -> str:
+    return "page:" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+
+
+def _private_cookie_names() -> tuple[str, ...]:
+    return (settings.SESSION_COOKIE_NAME, "messages")
+
+
+def _has_private_cookie(header: str) -> bool:
+    names = _private_cookie_names()
+    if not any(name in header for name in names):
+        return False
+    # Parsed as Django parses it, so that what Django would call a session is one here.
+    cookies = parse_cookie(header)
+    return any(name in cookies for name in names)
+
+
+def _scheme(environ: dict) -> str:
+    header = settings.SECURE_PROXY_SSL_HEADER
+    if header and environ.get(header[0]) == header[1]:
+        return "https"
+    return environ.get("wsgi.url_scheme", "http")
+
+
+def _host(environ: dict) -> str:
+    if settings.USE_X_FORWARDED_HOST and environ.get("HTTP_X_FORWARDED_HOST"):
+        return environ["HTTP_X_FORWARDED_HOST"].lower()
+    return (environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")).lower()
+
+
+store = PageStore()
+
+
+def invalidate() -> None:
+    """Make every kept page stale (call after a change readers would see)."""
+    if app_settings.ENABLED:
+        store.invalidate()

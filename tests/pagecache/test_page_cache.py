@@ -1,0 +1,249 @@
+"""The page cache: hits before Django, invalidation, privacy, conditional GET."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from allauth.socialaccount.models import SocialApp
+from django.utils import timezone
+
+from samizdat.discussion.models import Comment, CommentStatus
+from samizdat.discussion.services import moderate
+from samizdat.pagecache.store import store
+from samizdat.publishing.models import PostStatus
+
+
+@pytest.fixture
+def essay(make_post, make_comment):
+    post = make_post("An essay", body="The *text* of the essay.")
+    make_comment(post, body="First approved comment.")
+    return post
+
+
+def test_second_anonymous_read_is_a_hit_with_the_same_page(cached, essay):
+    url = essay.get_absolute_url()
+    first = cached.get(url)
+    assert first.status_code == 200 and not first.hit
+    second = cached.get(url)
+    assert second.hit and cached.rendered == 1
+    assert second.content == first.content
+    assert "First approved comment." in second.text
+    assert second.headers["ETag"] == first.headers["ETag"]
+    assert second.headers["Cache-Control"].startswith("public")
+    # Shared pages carry no cookie and no CSRF token (the form's script fetches one).
+    assert "Set-Cookie" not in second.headers
+    assert 'name="csrfmiddlewaretoken" value=""' in second.text
+    # The security headers Django's middleware added are kept with the page.
+    assert second.headers["X-Frame-Options"] == "DENY"
+    assert second.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_conditional_get_answers_304(cached, essay):
+    url = essay.get_absolute_url()
+    first = cached.get(url)
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    again = cached.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["ETag"] == etag
+    assert cached.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    assert cached.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/feed/", "/comments/feed/", "/sitemap.xml", "/category/essays/"],
+)
+def test_reader_pages_are_kept(cached, essay, url, make_post):
+    from samizdat.publishing.models import Category
+
+    category = Category.objects.create(slug="essays", name="Essays")
+    essay.categories.add(category)
+    store.invalidate()
+    first = cached.get(url)
+    assert first.status_code == 200, url
+    assert cached.get(url).hit, url
+
+
+def test_other_pages_are_not_kept(cached, essay, staff, client):
+    assert not cached.get("/no/such/page/").hit
+    assert not cached.get("/no/such/page/").hit  # 404s are rendered each time
+    cached.get("/admin/login/")
+    assert not cached.get("/admin/login/").hit
+    assert not cached.get(essay.get_absolute_url() + "?replytocom=1").hit
+
+
+def test_every_change_makes_the_page_fresh(
+    cached, essay, make_comment, django_capture_on_commit_callbacks
+):
+    url = essay.get_absolute_url()
+    cached.get(url)
+    assert cached.get(url).hit
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = make_comment(essay, body="A new approved comment.")
+    page = cached.get(url)
+    assert not page.hit and "A new approved comment." in page.text
+    assert cached.get(url).hit
+
+    # A moderation action in bulk (the admin's), which saves no comment itself.
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate([comment], CommentStatus.SPAM)
+    page = cached.get(url)
+    assert not page.hit and "A new approved comment." not in page.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        essay.title = "An edited essay"
+        essay.save()
+    assert "An edited essay" in cached.get(url).text
+
+    # Site settings readers see: the ways to log in offered by the comment form.
+    assert "Log in with GitHub" not in cached.get(url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        SocialApp.objects.create(provider="github", name="GitHub", client_id="x", secret="y")
+    page = cached.get(url)
+    assert not page.hit and "Log in with GitHub" in page.text
+
+
+def test_a_change_during_a_render_leaves_that_render_stale(cached, essay, monkeypatch):
+    """The generation is read before rendering: a page made from old data is not kept fresh."""
+    from samizdat.pagecache import middleware
+
+    url = essay.get_absolute_url()
+    real_keep = middleware.PageCacheMiddleware.keep
+
+    def keep_after_a_change(self, request, response):
+        store.invalidate()  # another worker committed a change while this one rendered
+        return real_keep(self, request, response)
+
+    monkeypatch.setattr(middleware.PageCacheMiddleware, "keep", keep_after_a_change)
+    cached.get(url)
+    monkeypatch.setattr(middleware.PageCacheMiddleware, "keep", real_keep)
+    assert not cached.get(url).hit
+
+
+def test_readers_with_a_session_are_never_served_nor_kept(cached, essay, reader_client, client):
+    url = essay.get_absolute_url()
+    # Reader A posts a comment held for moderation: their session remembers it.
+    alice = reader_client()
+    response = alice.client.post(
+        "/comments/post/",
+        {
+            "post_id": essay.pk,
+            "body": "Alice's comment awaiting moderation.",
+            "author_name": "Alice Private",
+            "author_email": "alice@example.org",
+            "remember": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Comment.objects.get(author_name="Alice Private").status == CommentStatus.PENDING
+    mine = alice.get(url)
+    assert not mine.hit and "Alice's comment awaiting moderation." in mine.text
+    assert "alice@example.org" in mine.text  # her remembered details fill her form
+    assert "private" in mine.headers["Cache-Control"]
+    again = alice.get(url)
+    assert not again.hit
+
+    # Reader B, anonymous: the shared page, never Alice's parts.
+    bob = reader_client()
+    shared = bob.get(url)
+    assert "Alice's comment" not in shared.text and "alice@example.org" not in shared.text
+    assert "Alice Private" not in shared.text
+    shared = bob.get(url)
+    assert shared.hit
+    assert "Alice's comment" not in shared.text and "alice@example.org" not in shared.text
+    # And Alice still gets her own page, not the shared one.
+    assert "Alice's comment awaiting moderation." in alice.get(url).text
+
+
+def test_a_logged_in_commenter_is_not_served_the_shared_page(cached, essay, make_user):
+    url = essay.get_absolute_url()
+    cached.get(url)
+    assert cached.get(url).hit
+    user = make_user("carol", first_name="Carol")
+    cached.client.force_login(user)
+    page = cached.get(url)
+    assert not page.hit
+    assert 'name="csrfmiddlewaretoken" value=""' not in page.text
+    assert "private" in page.headers["Cache-Control"]
+
+
+def test_a_form_without_token_comes_back_with_the_text_kept(essay):
+    """A reader without scripts posts from a shared page: nothing typed is lost."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/comments/post/",
+        {
+            "post_id": essay.pk,
+            "body": "Typed without scripts.",
+            "author_name": "No Script",
+            "author_email": "noscript@example.org",
+        },
+    )
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "Typed without scripts." in text and "noscript@example.org" in text
+    assert "press the button again" in text
+    token = client.cookies["csrftoken"].value
+    assert token
+    again = client.post(
+        "/comments/post/",
+        {
+            "post_id": essay.pk,
+            "body": "Typed without scripts.",
+            "author_name": "No Script",
+            "author_email": "noscript@example.org",
+            "csrfmiddlewaretoken": _form_token(text),
+        },
+    )
+    assert again.status_code == 302
+    assert Comment.objects.filter(body="Typed without scripts.").exists()
+
+
+def _form_token(html: str) -> str:
+    import re
+
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_switched_off_nothing_is_kept(cached, essay, settings):
+    settings.SAMIZDAT_PAGE_CACHE = False
+    url = essay.get_absolute_url()
+    first = cached.get(url)
+    assert not cached.get(url).hit and cached.rendered == 2
+    assert 'name="csrfmiddlewaretoken" value=""' not in first.text
+
+
+def test_a_scheduled_post_going_live_bounds_how_long_pages_are_kept(cached, essay, make_post):
+    soon = timezone.now() + dt.timedelta(seconds=30)
+    make_post("Coming soon", status=PostStatus.SCHEDULED, published_at=soon)
+    store.invalidate()
+    cached.get("/")
+    entry = store.lookup(next(iter(store.local)))
+    assert entry is not None
+    assert entry.expires <= soon.timestamp() + 1
+
+
+def test_an_import_makes_pages_fresh(cached, essay, tmp_path, django_capture_on_commit_callbacks):
+    from samizdat.interchange.importers import import_wxr
+
+    cached.get("/")
+    assert cached.get("/").hit
+    wxr = tmp_path / "one.xml"
+    wxr.write_text(
+        '<?xml version="1.0"?><rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/">'
+        "<channel><item><title>Imported essay</title><wp:post_id>9</wp:post_id>"
+        "<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>"
+        "</channel></rss>"
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        import_wxr(wxr, background=False)
+    # Only the import's own call: the imported post was written without signals.
+    invalidations = [c for c in callbacks if c.__name__ == "invalidate"]
+    assert len(invalidations) == 1
+    invalidations[0]()
+    page = cached.get("/")
+    assert not page.hit and "Imported essay" in page.text
