@@ -133,7 +133,11 @@ class Comment(models.Model):
             ),
             # Flood throttle by address.
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_idx"),
-            models.Index(fields=["status", "-created_at"], name="comment_recent_idx"),
+            # Recent comments (the site's comment feed), newest first. Not led by status:
+            # without statistics SQLite would take a status-led index for thread queries.
+            models.Index(fields=["-created_at", "-id"], name="comment_created_idx"),
+            # A post's comment feed, newest first.
+            models.Index(fields=["post", "-created_at", "-id"], name="comment_post_recent_idx"),
         ]
 
     def __str__(self) -> str:

@@ -57,7 +57,9 @@ def comment_page(post, number: int = 1, pending_ids: Iterable[int] = ()) -> Comm
         replies = list(
             Comment.objects.filter(visible_filter(pending_ids), root__in=[c.pk for c in roots])
             .select_related("user")
-            .order_by("created_at", "id")
+            # Thread by thread, as the thread index stores them: no sort. Within a thread
+            # a parent is older than its replies, which is all build_tree needs.
+            .order_by("root_id", "created_at", "id")
         )
     return CommentPage(
         nodes=build_tree(roots, replies, app_settings.MAX_DEPTH),

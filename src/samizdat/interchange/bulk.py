@@ -124,3 +124,10 @@ def insert(model: type[models.Model], objects: Sequence[models.Model | Row]) -> 
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def refresh_statistics() -> None:
+    """Refresh the query planner's statistics after a bulk import changed table sizes."""
+    with connection.cursor() as cursor:
+        # SQLite has none until asked, and PostgreSQL's autovacuum may not have run yet.
+        cursor.execute("ANALYZE")

@@ -14,6 +14,7 @@ from lxml import etree
 
 from samizdat.discussion.models import Comment, CommentFormat, CommentStatus, render_comment
 from samizdat.discussion.services import refresh_comment_counts
+from samizdat.interchange import bulk
 from samizdat.interchange.importers import ImportReport
 from samizdat.interchange.models import ImportedObject, LegacyURL
 from samizdat.interchange.wxr import SkipLeadingJunk, stream, xml_error
@@ -144,6 +145,8 @@ class DisqusImporter:
         finally:
             if self.recover:
                 source.close()
+        if not dry_run:
+            bulk.refresh_statistics()
         if self.recover:
             for error in context.error_log:
                 self.report.add("xml", "skipped", "unreadable XML")

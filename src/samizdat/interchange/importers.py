@@ -179,6 +179,8 @@ class WxrImporter:
                 transaction.on_commit(invalidate_pages)
         except _DryRun:
             pass
+        else:
+            bulk.refresh_statistics()
         for problem in reader.skipped:
             self.report.add("xml", "skipped", "unreadable XML")
             self.report.notes.append(f"Skipped unreadable XML at {problem}")

@@ -1,0 +1,541 @@
+"""Benchmark: samizdat serving readers and taking comments, on SQLite and on PostgreSQL+Redis.
+
+    python bench/serve.py [--comments 1000000] [--only sqlite|postgresql] [--data DIR]
+
+It builds a site through samizdat's own import (a WXR file with posts of 10, 1,000 and
+100,000 threaded comments, and filler posts up to about a million comments in all),
+starts ``samizdat serve`` (granian, one worker per core) and drives it with wrk
+(``wrk -t2 -c16 -d10s --latency``, Debian's wrk, installed if missing). For each
+database it prints one table: requests per second, median and 99th percentile latency,
+and the largest peak RSS of a server worker, with the machine's cores and the date.
+
+PostgreSQL (with the Redis cache) runs a server of its own on loopback, as scripts/test
+does; it is skipped when PostgreSQL or redis-server cannot be found or installed.
+``--data DIR`` keeps the SQLite site there and reuses it on the next run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from http.client import HTTPConnection
+from http.cookiejar import CookieJar
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+sys.path.insert(0, str(Path(__file__).parent))
+from import_wxr import sentence
+
+SAMIZDAT = [sys.executable, "-m", "samizdat"]
+WRK = ["wrk", "-t2", "-c16", "-d10s", "--latency"]
+STATUSES = ["1"] * 17 + ["0", "spam", "trash"]
+
+
+# The data set -----------------------------------------------------------------------------
+
+
+def write_site(path: Path, total: int, seed: int = 11) -> dict[str, int]:
+    """Write a WXR file; return {slug: number of comments} of the measured posts."""
+    rng = random.Random(seed)
+    measured = {"ten": 10, "thousand": 1_000, "hundred-thousand": 100_000}
+    filler = max(0, total - sum(measured.values()))
+    sizes = list(measured.items())
+    sizes += [(f"filler-{n}", 1_000) for n in range(filler // 1_000)]
+    start = dt.datetime(2015, 1, 1, tzinfo=dt.UTC)
+    comment_id = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write(
+            '<?xml version="1.0" encoding="UTF-8" ?>\n<rss version="2.0" '
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+            'xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>\n'
+            "<title>Bench</title><link>https://bench.example/</link>"
+            "<wp:wxr_version>1.2</wp:wxr_version>\n"
+        )
+        # The measured posts are the newest, so the home page shows them.
+        for number, (slug, count) in enumerate(reversed(sizes), start=1):
+            date = start + dt.timedelta(hours=number)
+            stamp = date.strftime("%Y-%m-%d %H:%M:%S")
+            body = "\n\n".join(sentence(rng, 40) for _ in range(6))
+            out.write(
+                f"<item><title>Essay {slug}</title><wp:post_id>{number}</wp:post_id>"
+                f"<content:encoded><![CDATA[{body}]]></content:encoded>"
+                f"<wp:post_date_gmt>{stamp}</wp:post_date_gmt>"
+                f"<wp:post_name>{slug}</wp:post_name><wp:status>publish</wp:status>"
+                "<wp:comment_status>open</wp:comment_status><wp:post_type>post</wp:post_type>\n"
+            )
+            ids: list[int] = []
+            for index in range(count):
+                comment_id += 1
+                parent = rng.choice(ids[-8:]) if ids and rng.random() < 0.35 else 0
+                ids.append(comment_id)
+                when = (date + dt.timedelta(seconds=index + 1)).strftime("%Y-%m-%d %H:%M:%S")
+                text = escape(sentence(rng, rng.randint(10, 60)))
+                out.write(
+                    f"<wp:comment><wp:comment_id>{comment_id}</wp:comment_id>"
+                    f"<wp:comment_author>Reader {comment_id % 1999}</wp:comment_author>"
+                    f"<wp:comment_author_email>r{comment_id % 1999}@bench.example"
+                    "</wp:comment_author_email>"
+                    f"<wp:comment_date_gmt>{when}</wp:comment_date_gmt>"
+                    f"<wp:comment_content>{text}</wp:comment_content>"
+                    f"<wp:comment_approved>{rng.choice(STATUSES)}</wp:comment_approved>"
+                    f"<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>\n"
+                )
+            out.write("</item>\n")
+        out.write("</channel>\n</rss>\n")
+    return measured
+
+
+def build_site(env: dict, total: int) -> None:
+    subprocess.run([*SAMIZDAT, "migrate", "-v0"], env=env, check=True)
+    with tempfile.TemporaryDirectory(prefix="samizdat-bench-wxr-") as tmp:
+        wxr = Path(tmp) / "site.xml"
+        write_site(wxr, total)
+        started = time.perf_counter()
+        subprocess.run(
+            [*SAMIZDAT, "import_wxr", str(wxr)], env=env, check=True, stdout=subprocess.DEVNULL
+        )
+        print(f"  built the site: {total:,} comments in {time.perf_counter() - started:.0f} s")
+
+
+# Servers ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            if re.search(rf"^PPid:\s+{pid}$", status, re.M):
+                found.append(int(entry.name))
+                found += children(int(entry.name))
+    return found
+
+
+def peak_rss_mb(pids: list[int]) -> float:
+    peak = 0
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+        if match:
+            peak = max(peak, int(match.group(1)))
+    return peak / 1024
+
+
+@contextmanager
+def server(env: dict, **settings: str):
+    port = free_port()
+    process = subprocess.Popen(
+        [*SAMIZDAT, "serve", "--port", str(port), "--workers", str(os.cpu_count() or 1)],
+        env={**env, **settings},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(base + "/", timeout=5).read()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server did not start: {process.stdout.read()}") from None
+            time.sleep(0.3)
+    try:
+        yield base, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+# Works ------------------------------------------------------------------------------------
+
+
+def wrk(url: str) -> dict:
+    out = subprocess.run([*WRK, url], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+
+    def latency(percent: str) -> str:
+        return re.search(rf"^\s+{percent}%\s+(\S+)", out, re.M).group(1)
+
+    return {
+        "rate": rate,
+        "p50": latency("50"),
+        "p99": latency("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def post_comments(base: str, post_path: str, clients: int, each: int) -> dict:
+    """Post from several clients at once; return the acknowledged ids and the rate."""
+    page = urllib.request.urlopen(base + post_path).read().decode()
+    post_id = re.search(r'name="post_id" value="(\d+)"', page).group(1)
+    host = urllib.parse.urlsplit(base)
+    acknowledged: list[int] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def client(n: int) -> None:
+        jar = CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        token = json.loads(opener.open(base + "/identity/me/").read())["csrf_token"]
+        cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+        connection = HTTPConnection(host.hostname, host.port, timeout=30)
+        for i in range(each):
+            body = urllib.parse.urlencode(
+                {
+                    "csrfmiddlewaretoken": token,
+                    "post_id": post_id,
+                    "body": f"Bench comment {n}-{i}: *emphasis*, <script>x</script> and a "
+                    "[link](https://example.org).",
+                    "author_name": f"Bench {n}-{i}",
+                    "author_email": f"bench{n}-{i}@example.org",
+                }
+            )
+            connection.request(
+                "POST",
+                "/comments/post/",
+                body=body,
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": cookie,
+                    "Referer": base + post_path,
+                    # A different reader each time, as the flood throttle sees them.
+                    "X-Forwarded-For": f"10.{n}.{i // 250}.{i % 250 + 1}",
+                },
+            )
+            response = connection.getresponse()
+            response.read()
+            location = response.getheader("Location", "")
+            match = re.search(r"#comment-(\d+)$", location)
+            with lock:
+                if response.status == 302 and match:
+                    acknowledged.append(int(match.group(1)))
+                else:
+                    failures.append(f"{response.status} {location}")
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    return {"ids": acknowledged, "failures": failures, "rate": len(acknowledged) / seconds}
+
+
+def stored(env: dict, ids: list[int]) -> int:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(ids, handle)
+    code = (
+        "import json; from samizdat.discussion.models import Comment; "
+        f"ids = json.load(open({handle.name!r})); "
+        "print(sum(Comment.objects.filter(pk__in=ids[i:i + 500]).count() "
+        "for i in range(0, len(ids), 500)))"
+    )
+    out = subprocess.run(
+        [*SAMIZDAT, "shell", "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    os.unlink(handle.name)
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+PLANS = """
+from samizdat.discussion.models import Comment, CommentStatus
+from samizdat.discussion.services import visible_filter
+from samizdat.discussion.threads import toplevel_comments
+from samizdat.publishing.models import Post
+post = Post.objects.get(slug="hundred-thousand")
+top = toplevel_comments(post)
+roots = list(top.values_list("pk", flat=True)[:50])
+approved = Comment.objects.filter(status=CommentStatus.APPROVED).order_by("-created_at", "-id")
+for name, queryset in [
+    ("first page of threads", top[:50]),
+    ("page 500 of threads", top[24950:25000]),
+    ("replies in a page of threads", Comment.objects.filter(
+        visible_filter([]), root__in=roots).order_by("root_id", "created_at", "id")),
+    ("the site's comment feed", approved[:30]),
+    ("a post's comment feed", approved.filter(post=post)[:30]),
+]:
+    print("  " + name + ":")
+    print("    " + queryset.explain().replace("\\n", "\\n    "))
+"""
+
+
+def query_plans(env: dict) -> None:
+    """Print the plans of the queries a page of a 100,000-comment thread runs."""
+    out = subprocess.run(
+        [*SAMIZDAT, "shell", "-c", PLANS], env=env, capture_output=True, text=True, check=True
+    )
+    print("Query plans (the 100,000-comment post):")
+    print(
+        "\n".join(
+            line
+            for line in out.stdout.splitlines()
+            if not line.endswith("automatically (use -v 2 for details).")
+        )
+    )
+
+
+def measure(env: dict, title: str) -> None:
+    query_plans(env)
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def path_of(base: str, slug: str) -> str:
+        home = urllib.request.urlopen(base + f"/?s=Essay+{slug}").read().decode()
+        return re.search(rf'href="(/\d{{4}}/\d{{2}}/\d{{2}}/{slug}/)"', home).group(1)
+
+    def row(name: str, url: str, pids: list[int]) -> None:
+        result = wrk(url)
+        note = f" ({result['errors']} errors)" if result["errors"] else ""
+        rows.append(
+            (
+                name + note,
+                f"{result['rate']:,.0f}",
+                result["p50"],
+                result["p99"],
+                f"{peak_rss_mb(pids):.0f}",
+            )
+        )
+        print(f"  {rows[-1]}", flush=True)
+
+    with server(env) as (base, process):
+        pids = children(process.pid)
+        ten, thousand = path_of(base, "ten"), path_of(base, "thousand")
+        hundred = path_of(base, "hundred-thousand")
+        for path in (ten, "/", "/feed/"):
+            urllib.request.urlopen(base + path).read()  # kept by the cache
+        row("post page, 10 comments, cached", base + ten, pids)
+        row("home page, cached", base + "/", pids)
+        row("post feed, cached", base + "/feed/", pids)
+    with server(env, SAMIZDAT_PAGE_CACHE="off") as (base, process):
+        pids = children(process.pid)
+        row("post page, 10 comments, uncached", base + ten, pids)
+        row("first page of the 1,000-comment post, uncached", base + thousand, pids)
+        row("first page of the 100,000-comment post, uncached", base + hundred, pids)
+        row("home page, uncached", base + "/", pids)
+        row("post feed, uncached", base + "/feed/", pids)
+    with server(env, SAMIZDAT_PAGE_CACHE="off", SAMIZDAT_COMMENTS_PER_PAGE="100000") as (
+        base,
+        process,
+    ):
+        pids = children(process.pid)
+        row("whole 1,000-comment thread on one page, uncached", base + thousand, pids)
+    with server(
+        env,
+        SAMIZDAT_PROXY_HOPS="1",
+        SAMIZDAT_COMMENTS_MODERATION="previously_approved",
+    ) as (base, process):
+        pids = children(process.pid)
+        clients, each = 16, 250
+        result = post_comments(base, ten, clients, each)
+        kept = stored(env, result["ids"])
+        lost = len(result["ids"]) - kept
+        verdict = "none lost" if lost == 0 else f"FAILURE: {lost} acknowledged but not stored"
+        if result["failures"]:
+            verdict += f"; {len(result['failures'])} refused, e.g. {result['failures'][0]}"
+        rows.append(
+            (
+                f"comments posted ({clients} clients x {each}): {verdict}",
+                f"{result['rate']:,.0f}",
+                "-",
+                "-",
+                f"{peak_rss_mb(pids):.0f}",
+            )
+        )
+        print(f"  {rows[-1]}", flush=True)
+    print(f"\n{title}")
+    print(f"{'work':<62} {'req/s':>8} {'p50':>9} {'p99':>9} {'peak RSS MB':>12}")
+    for name, rate, p50, p99, rss in rows:
+        print(f"{name:<62} {rate:>8} {p50:>9} {p99:>9} {rss:>12}")
+    print()
+
+
+# Databases --------------------------------------------------------------------------------
+
+
+def base_env(data: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SAMIZDAT_"))}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    env.update(SAMIZDAT_DATA_DIR=str(data), SECRET_KEY="bench-only-" + "x" * 40)
+    return env
+
+
+def run_sqlite(total: int, data: Path | None) -> None:
+    keep = data is not None
+    data = data or Path(tempfile.mkdtemp(prefix="samizdat-bench-"))
+    data.mkdir(parents=True, exist_ok=True)
+    env = base_env(data)
+    marker = data / f"bench-site-{total}"
+    print("SQLite: building the site" if not marker.exists() else "SQLite: reusing the site")
+    if not marker.exists():
+        build_site(env, total)
+        marker.touch()
+    try:
+        measure(env, f"SQLite (embedded default: page cache in files), {total:,} comments")
+    finally:
+        if not keep:
+            shutil.rmtree(data, ignore_errors=True)
+
+
+def apt_install(*packages: str) -> bool:
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return False
+    subprocess.run(["apt-get", "update", "-qq"], check=False)
+    result = subprocess.run(
+        ["apt-get", "install", "-y", "-qq", *packages],
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
+    return result.returncode == 0
+
+
+def pg_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+    return found[-1] if found else None
+
+
+def run_postgresql(total: int) -> None:
+    if pg_bin() is None:
+        apt_install("postgresql")
+    if not shutil.which("redis-server"):
+        apt_install("redis-server")
+    if pg_bin() is None or not shutil.which("redis-server") or os.geteuid() != 0:
+        print("PostgreSQL + Redis: skipped (needs root, postgresql and redis-server)\n")
+        return
+    root = Path(tempfile.mkdtemp(prefix="samizdat-bench-pg-"))
+    shutil.chown(root, "postgres")
+    pg_port, redis_port = free_port(), free_port()
+
+    def as_postgres(*command: str) -> None:
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", *command], check=True, stdout=subprocess.DEVNULL
+        )
+
+    binary = pg_bin()
+    as_postgres(
+        str(binary / "initdb"),
+        "-D",
+        str(root / "data"),
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+    )
+    as_postgres(
+        str(binary / "pg_ctl"),
+        "-D",
+        str(root / "data"),
+        "-l",
+        str(root / "log"),
+        "-w",
+        "-o",
+        f"-c listen_addresses=127.0.0.1 -p {pg_port} "
+        f"-c unix_socket_directories={root} -c max_connections=200",
+        "start",
+    )
+    redis = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(redis_port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(root),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    data = Path(tempfile.mkdtemp(prefix="samizdat-bench-data-"))
+    try:
+        subprocess.run(
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                str(binary / "createdb"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(pg_port),
+                "samizdat",
+            ],
+            check=True,
+        )
+        env = base_env(data)
+        env.update(
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:{pg_port}/samizdat",
+            REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        )
+        print("PostgreSQL: building the site")
+        build_site(env, total)
+        measure(env, f"PostgreSQL + Redis (page cache in Redis), {total:,} comments")
+    finally:
+        redis.terminate()
+        as_postgres(str(binary / "pg_ctl"), "-D", str(root / "data"), "-m", "fast", "stop")
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--comments", type=int, default=1_000_000, help="comments in all")
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--data", type=Path, help="keep (and reuse) the SQLite site here")
+    args = parser.parse_args()
+    if not shutil.which("wrk") and not apt_install("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    print(
+        f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {dt.date.today()}; "
+        f"server: samizdat serve, {os.cpu_count()} granian workers; client: {' '.join(WRK)}\n"
+    )
+    if args.only in (None, "sqlite"):
+        run_sqlite(args.comments, args.data)
+    if args.only in (None, "postgresql"):
+        run_postgresql(args.comments)
+
+
+if __name__ == "__main__":
+    main()
