@@ -176,6 +176,16 @@ def _databases() -> dict:
 DATABASES = _databases()
 
 
+# Rendered comment markup, in each worker's memory: a dictionary lookup beats a network
+# round trip, and keys carry the site's generation, so nothing stale is ever shown.
+FRAGMENTS = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "samizdat-fragments",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 20000},
+}
+
+
 def _caches() -> dict:
     """Redis when REDIS_URL (or a redis:// CACHE_URL) is set; else per process, and files.
 
@@ -187,12 +197,14 @@ def _caches() -> dict:
         redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
         return {
             "default": {**redis, "KEY_PREFIX": "samizdat"},
+            "fragments": FRAGMENTS,
             "pages": {**redis, "KEY_PREFIX": "samizdat-pages", "TIMEOUT": None},
         }
     if url:
         raise ImproperlyConfigured("CACHE_URL must be a redis:// URL (or unset).")
     return {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "fragments": FRAGMENTS,
         "pages": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "cache" / "pages"),

@@ -10,7 +10,14 @@ class DiscussionConfig(AppConfig):
     verbose_name = "Discussion"
 
     def ready(self):
+        from django.db.models import CharField, EmailField
+        from django.db.models.functions import Lower
+
         from samizdat.discussion import receivers
+
+        # ``author_email__lower=...``: the moderation policy's case-blind, indexed lookup.
+        CharField.register_lookup(Lower)
+        EmailField.register_lookup(Lower)
         from samizdat.discussion.models import Comment
 
         post_save.connect(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -127,7 +128,9 @@ class Comment(models.Model):
             # All replies in the threads shown on a page.
             models.Index(fields=["root", "created_at"], name="comment_thread_idx"),
             # Moderation ("previously approved") and the duplicate check.
-            models.Index(fields=["author_email", "status"], name="comment_author_idx"),
+            # Compared without case, as WordPress does: LOWER(author_email) = '...'
+            # (``__iexact`` would be a LIKE, which no index serves on SQLite).
+            models.Index(Lower("author_email"), "status", name="comment_author_email_idx"),
             models.Index(
                 fields=["identity_provider", "identity_uid", "status"], name="comment_identity_idx"
             ),

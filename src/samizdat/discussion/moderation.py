@@ -71,7 +71,7 @@ class CommentModerator:
             return Q(identity_provider=comment.identity_provider, identity_uid=comment.identity_uid)
         if comment.user_id:
             return Q(user_id=comment.user_id)
-        return Q(user__isnull=True, author_email__iexact=comment.author_email)
+        return Q(user__isnull=True, author_email__lower=comment.author_email.lower())
 
     def check_duplicate(self, comment: Comment) -> None:
         since = comment.created_at - timedelta(seconds=self.duplicate_seconds)
@@ -119,7 +119,7 @@ class CommentModerator:
         else:
             known = known.filter(
                 user__isnull=True,
-                author_email__iexact=comment.author_email,
+                author_email__lower=comment.author_email.lower(),
                 author_name=comment.author_name,
             )
         return not known.exists()

@@ -211,6 +211,8 @@ store = PageStore()
 
 
 def invalidate() -> None:
-    """Make every kept page stale (call after a change readers would see)."""
-    if app_settings.ENABLED:
-        store.invalidate()
+    """Make every kept page and fragment stale (call after a change readers would see).
+
+    Done with the page cache off too: comment fragments are keyed by the generation.
+    """
+    store.invalidate()
