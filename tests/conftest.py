@@ -15,6 +15,15 @@ from samizdat.publishing.models import Post, PostStatus
 _counter = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_site_generation():
+    """Each test starts with nothing kept from another: its rolled-back rows never
+    committed, so no invalidation ran for them."""
+    from samizdat.pagecache.store import store
+
+    store.invalidate()
+
+
 @pytest.fixture
 def make_user(db):
     def make(username=None, **fields):

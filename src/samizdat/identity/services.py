@@ -131,6 +131,16 @@ def forget_identity(request: HttpRequest) -> None:
 
 def configured_providers(request: HttpRequest) -> list[dict[str, str]]:
     """Return the login buttons: one per provider the site owner has configured."""
+    from samizdat.pagecache.store import remember
+
+    # Read once per change to the site (saving a SocialApp is one), not on every page.
+    buttons = list(remember("login-providers", lambda: _configured_apps(request)))
+    if app_settings.EMAIL_ACCOUNTS:
+        buttons.append({"id": "email", "kind": "email", "name": _("Email")})
+    return buttons
+
+
+def _configured_apps(request: HttpRequest) -> list[dict[str, str]]:
     buttons = []
     for app in get_social_adapter().list_apps(request):
         provider = app.get_provider(request)
@@ -145,8 +155,6 @@ def configured_providers(request: HttpRequest) -> list[dict[str, str]]:
     buttons.sort(
         key=lambda b: (order.index(b["kind"]) if b["kind"] in order else 99, b["name"].lower())
     )
-    if app_settings.EMAIL_ACCOUNTS:
-        buttons.append({"id": "email", "kind": "email", "name": _("Email")})
     return buttons
 
 

@@ -25,8 +25,14 @@ def user_changed(sender=None, update_fields=None, **kwargs) -> None:
     changed()
 
 
+def setting_changed_receiver(**kwargs) -> None:
+    """Settings changed in a running process (tests do it): nothing kept may survive it."""
+    invalidate()
+
+
 def connect() -> None:
     from allauth.socialaccount.models import SocialApp
+    from django.core.signals import setting_changed
 
     from samizdat.discussion.models import Comment
     from samizdat.discussion.signals import comments_moderated
@@ -42,3 +48,4 @@ def connect() -> None:
     # Moderation in bulk updates rows without saving each comment.
     comments_moderated.connect(changed, dispatch_uid="pagecache-moderated")
     post_save.connect(user_changed, sender=get_user_model(), dispatch_uid="pagecache-user")
+    setting_changed.connect(setting_changed_receiver, dispatch_uid="pagecache-settings")

@@ -104,6 +104,18 @@ def _settings_fingerprint() -> str:
     return hashlib.blake2b(values, digest_size=8).hexdigest()
 
 
+_SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Config:
+    prefix: str
+    static_url: str
+    ssl_header: tuple[str, str] | None
+    forwarded_host: bool
+    private_cookies: tuple[str, ...]
+
+
 class PageStore:
     """Find and keep pages; one per process (``store``)."""
 
@@ -112,7 +124,7 @@ class PageStore:
         self.local_bytes = 0
         self.lock = threading.Lock()
         self._generation: FileGeneration | CacheGeneration | None = None
-        self._prefix: str | None = None
+        self._config: _Config | None = None
 
     @property
     def generation(self) -> FileGeneration | CacheGeneration:
@@ -126,19 +138,36 @@ class PageStore:
 
     def key(self, environ: dict) -> str | None:
         """Return the key of a request whose answer anyone may share, else None."""
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
+        if environ.get("REQUEST_METHOD") not in _SAFE_METHODS or environ.get("QUERY_STRING"):
             return None
         if "HTTP_AUTHORIZATION" in environ:
             return None
+        config = self._config or self._configure()
         cookie = environ.get("HTTP_COOKIE")
-        if cookie and _has_private_cookie(cookie):
+        if cookie and _has_private_cookie(cookie, config.private_cookies):
             return None
         path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "/")
-        if path.startswith(settings.STATIC_URL):
+        if path.startswith(config.static_url):
             return None
-        if self._prefix is None:
-            self._prefix = _settings_fingerprint()
-        return f"{self._prefix}|{_scheme(environ)}|{_host(environ)}|{path}"
+        # The scheme and host as Django's request.scheme and get_host() see them.
+        if config.ssl_header and environ.get(config.ssl_header[0]) == config.ssl_header[1]:
+            scheme = "https"
+        else:
+            scheme = environ.get("wsgi.url_scheme", "http")
+        host = config.forwarded_host and environ.get("HTTP_X_FORWARDED_HOST")
+        host = (host or environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")).lower()
+        return f"{config.prefix}|{scheme}|{host}|{path}"
+
+    def _configure(self) -> _Config:
+        """Read the settings the hit path needs once: it runs before Django on every request."""
+        self._config = _Config(
+            prefix=_settings_fingerprint(),
+            static_url=settings.STATIC_URL,
+            ssl_header=settings.SECURE_PROXY_SSL_HEADER,
+            forwarded_host=settings.USE_X_FORWARDED_HOST,
+            private_cookies=(settings.SESSION_COOKIE_NAME, "messages"),
+        )
+        return self._config
 
     def lookup(self, key: str) -> Entry | None:
         """Return the fresh page kept under ``key``, or None."""
@@ -181,12 +210,7 @@ def _shared_key(key: str) -> str:
     return "page:" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
-def _private_cookie_names() -> tuple[str, ...]:
-    return (settings.SESSION_COOKIE_NAME, "messages")
-
-
-def _has_private_cookie(header: str) -> bool:
-    names = _private_cookie_names()
+def _has_private_cookie(header: str, names: tuple[str, ...]) -> bool:
     if not any(name in header for name in names):
         return False
     # Parsed as Django parses it, so that what Django would call a session is one here.
@@ -194,20 +218,23 @@ def _has_private_cookie(header: str) -> bool:
     return any(name in cookies for name in names)
 
 
-def _scheme(environ: dict) -> str:
-    header = settings.SECURE_PROXY_SSL_HEADER
-    if header and environ.get(header[0]) == header[1]:
-        return "https"
-    return environ.get("wsgi.url_scheme", "http")
-
-
-def _host(environ: dict) -> str:
-    if settings.USE_X_FORWARDED_HOST and environ.get("HTTP_X_FORWARDED_HOST"):
-        return environ["HTTP_X_FORWARDED_HOST"].lower()
-    return (environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")).lower()
-
-
 store = PageStore()
+_remembered: dict[str, tuple[bytes, object]] = {}
+
+
+def remember(name: str, compute):
+    """Return ``compute()``, computed once per process until anything on the site changes.
+
+    For small things every reader page shows (the login buttons, the navigation): the
+    same generation that makes kept pages stale makes these stale too.
+    """
+    generation = store.generation.current()
+    kept = _remembered.get(name)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    value = compute()
+    _remembered[name] = (generation, value)
+    return value
 
 
 def invalidate() -> None:

@@ -2,6 +2,7 @@
 
 from django import template
 
+from samizdat.pagecache.store import remember
 from samizdat.publishing.models import Page
 
 register = template.Library()
@@ -10,4 +11,9 @@ register = template.Library()
 @register.simple_tag
 def site_pages():
     """Return the top-level published pages, in menu order, for the site navigation."""
-    return list(Page.objects.filter(published=True, parent__isnull=True).only("title", "path"))
+    return remember(
+        "site-pages",
+        lambda: list(
+            Page.objects.filter(published=True, parent__isnull=True).only("title", "path")
+        ),
+    )
