@@ -78,23 +78,37 @@ class FileGeneration:
         (self.map or self._open())[:GENERATION_BYTES] = os.urandom(GENERATION_BYTES)
 
 
-class CacheGeneration:
-    """The generation in the shared cache (Redis), for several machines."""
+class RedisGeneration:
+    """The generation in Redis, for several machines: one GET per request.
 
-    def __init__(self, alias: str):
-        self.alias = alias
+    Read with a plain redis-py client (one per process, made after granian forks), not
+    through Django's cache API, which builds a client object for every call.
+    """
+
+    def __init__(self, url: str):
+        self.url = url
+        self.client = None
+        self.pid = 0
+
+    def _client(self):
+        if self.client is None or self.pid != os.getpid():
+            import redis
+
+            self.client = redis.Redis.from_url(self.url)
+            self.pid = os.getpid()
+        return self.client
 
     def current(self) -> bytes:
-        cache = caches[self.alias]
-        value = cache.get(GENERATION_KEY)
+        client = self._client()
+        value = client.get(GENERATION_KEY)
         if value is None:
             # Lost (evicted, or a new Redis): start a new one; pages of an old one stay stale.
-            cache.add(GENERATION_KEY, os.urandom(GENERATION_BYTES), None)
-            value = cache.get(GENERATION_KEY, b"")
+            client.set(GENERATION_KEY, os.urandom(GENERATION_BYTES), nx=True)
+            value = client.get(GENERATION_KEY) or b""
         return value
 
     def bump(self) -> None:
-        caches[self.alias].set(GENERATION_KEY, os.urandom(GENERATION_BYTES), None)
+        self._client().set(GENERATION_KEY, os.urandom(GENERATION_BYTES))
 
 
 def _settings_fingerprint() -> str:
@@ -123,15 +137,17 @@ class PageStore:
         self.local: OrderedDict[str, Entry] = OrderedDict()
         self.local_bytes = 0
         self.lock = threading.Lock()
-        self._generation: FileGeneration | CacheGeneration | None = None
+        self._generation: FileGeneration | RedisGeneration | None = None
         self._config: _Config | None = None
 
     @property
-    def generation(self) -> FileGeneration | CacheGeneration:
+    def generation(self) -> FileGeneration | RedisGeneration:
         if self._generation is None:
-            backend = settings.CACHES[app_settings.ALIAS]["BACKEND"]
-            if "redis" in backend.lower():
-                self._generation = CacheGeneration(app_settings.ALIAS)
+            cache = settings.CACHES[app_settings.ALIAS]
+            if "redis" in cache["BACKEND"].lower():
+                location = cache["LOCATION"]
+                url = location[0] if isinstance(location, list | tuple) else location
+                self._generation = RedisGeneration(url.split(",")[0])
             else:
                 self._generation = FileGeneration(app_settings.GENERATION_FILE)
         return self._generation
