@@ -152,17 +152,23 @@ def moderate(comments: Iterable[Comment], status: str) -> int:
 
 
 def refresh_comment_counts(post_ids: Iterable[int], model=Post) -> None:
-    """Store each post's (or page's) count of approved comments, counted in one UPDATE."""
+    """Store each post's (or page's) counts of approved comments and threads, in one UPDATE."""
     field = "post_id" if model is Post else "page_id"
-    approved = (
-        Comment.objects.filter(**{field: OuterRef("pk")}, status=CommentStatus.APPROVED)
-        .order_by()
-        .values(field)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+
+    def approved(**extra):
+        return (
+            Comment.objects.filter(
+                **{field: OuterRef("pk")}, status=CommentStatus.APPROVED, **extra
+            )
+            .order_by()
+            .values(field)
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+
     model.objects.filter(pk__in=list(post_ids)).update(
-        comment_count=Coalesce(Subquery(approved), Value(0))
+        comment_count=Coalesce(Subquery(approved()), Value(0)),
+        thread_count=Coalesce(Subquery(approved(parent__isnull=True)), Value(0)),
     )
 
 

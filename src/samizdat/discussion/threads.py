@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from samizdat.discussion.app_settings import app_settings
 from samizdat.discussion.models import Comment, CommentStatus
@@ -42,12 +43,41 @@ def toplevel_comments(post, pending_ids: Iterable[int] = ()):
     ).order_by("created_at", "id")
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count instead of running COUNT(*)."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+    def page(self, number):
+        # A page holds PER_PAGE threads even if the stored count lags behind (an entry
+        # loaded before a comment was added): the count only numbers the pages.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+
 def comment_page(post, number: int = 1, pending_ids: Iterable[int] = ()) -> CommentPage:
     """Return page ``number`` of the post's threads; raise InvalidPage when out of range."""
     pending_ids = list(pending_ids)
-    paginator = Paginator(
+    # The number of threads is stored (thread_count): counting a 100,000-comment post's
+    # threads on every view would cost more than the rest of the page.
+    count = post.thread_count
+    if pending_ids:
+        count += (
+            Comment.objects.filter(pk__in=pending_ids, **entry_filter(post), parent__isnull=True)
+            .exclude(status=CommentStatus.APPROVED)
+            .count()
+        )
+    paginator = CountedPaginator(
         toplevel_comments(post, pending_ids).select_related("user"),
         app_settings.PER_PAGE,
+        count=count,
         allow_empty_first_page=True,
     )
     page = paginator.page(number)

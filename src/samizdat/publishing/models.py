@@ -193,6 +193,8 @@ class Post(Entry):
         editable=False,
         help_text=_("Kept up to date by the discussion app; never counted per request."),
     )
+    # Approved top-level comments: how many pages of threads there are, without a COUNT.
+    thread_count = models.PositiveIntegerField(_("approved threads"), default=0, editable=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -256,6 +258,7 @@ class Page(Entry):
     # WordPress lets pages have comments too; off by default, as in WordPress.
     comments_open = models.BooleanField(_("comments open"), default=False)
     comment_count = models.PositiveIntegerField(_("approved comments"), default=0, editable=False)
+    thread_count = models.PositiveIntegerField(_("approved threads"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("page")
