@@ -247,3 +247,22 @@ def test_an_import_makes_pages_fresh(cached, essay, tmp_path, django_capture_on_
     invalidations[0]()
     page = cached.get("/")
     assert not page.hit and "Imported essay" in page.text
+
+
+def test_an_unusable_generation_file_means_no_cache_not_errors(cached, essay, tmp_path, caplog):
+    """A data dir the server may not write (a command once run as root): pages still work."""
+    from samizdat.pagecache.store import FileGeneration
+
+    blocked = tmp_path / "not-a-file"
+    blocked.mkdir()  # a directory where the file should be: opening it fails
+    real = store._generation
+    store._generation = FileGeneration(blocked)
+    try:
+        url = essay.get_absolute_url()
+        assert cached.get(url).status_code == 200
+        again = cached.get(url)
+        assert again.status_code == 200 and not again.hit
+        store.invalidate()
+        assert "cannot use" in caplog.text
+    finally:
+        store._generation = real

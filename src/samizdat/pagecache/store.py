@@ -14,6 +14,7 @@ by one worker is served by all without being rendered again.
 from __future__ import annotations
 
 import hashlib
+import logging
 import mmap
 import os
 import threading
@@ -27,6 +28,8 @@ from django.core.cache import caches
 from django.http.cookie import parse_cookie
 
 from samizdat.pagecache.app_settings import app_settings
+
+logger = logging.getLogger("samizdat.pagecache")
 
 GENERATION_BYTES = 16
 GENERATION_KEY = "samizdat:pagecache:generation"
@@ -61,7 +64,7 @@ class FileGeneration:
         with self.lock:
             if self.map is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o660)
                 try:
                     if os.fstat(fd).st_size < GENERATION_BYTES:
                         os.write(fd, os.urandom(GENERATION_BYTES))
@@ -71,11 +74,30 @@ class FileGeneration:
             return self.map
 
     def current(self) -> bytes:
-        return (self.map or self._open())[:GENERATION_BYTES]
+        try:
+            return (self.map or self._open())[:GENERATION_BYTES]
+        except OSError as exc:
+            # E.g. created by another user (a command run as root): serve uncached pages
+            # rather than fail, and say why.
+            _unusable(self.path, exc)
+            return os.urandom(GENERATION_BYTES)  # matches nothing kept: every page renders
 
     def bump(self) -> None:
-        # A reader may see half a new token: that is another unknown token, so a miss.
-        (self.map or self._open())[:GENERATION_BYTES] = os.urandom(GENERATION_BYTES)
+        try:
+            # A reader may see half a new token: that is another unknown token, so a miss.
+            (self.map or self._open())[:GENERATION_BYTES] = os.urandom(GENERATION_BYTES)
+        except OSError as exc:
+            _unusable(self.path, exc)
+
+
+def _unusable(path: Path, exc: OSError) -> None:
+    logger.error(
+        "The page cache cannot use %s (%s): pages are rendered for every request, and "
+        "changes made here do not reach pages kept by other processes. Make the data "
+        "directory writable by the user samizdat runs as.",
+        path,
+        exc,
+    )
 
 
 class RedisGeneration:
