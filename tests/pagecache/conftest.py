@@ -16,15 +16,15 @@ class CachedClient:
         self.client = client or Client()
         self.rendered = 0  # how many requests reached Django
 
-    def get(self, path: str, **extra):
+    def get(self, path: str, method: str = "GET", **extra):
         environ = RequestFactory()._base_environ(
-            PATH_INFO=path, REQUEST_METHOD="GET", QUERY_STRING="", **self._cookies(), **extra
+            PATH_INFO=path, REQUEST_METHOD=method, QUERY_STRING="", **self._cookies(), **extra
         )
         answer = {}
 
         def django(environ, start_response):
             self.rendered += 1
-            response = self.client.get(path, **extra)
+            response = self.client.generic(method, path, **extra)
             answer["response"] = response
             start_response(f"{response.status_code} {response.reason_phrase}", response.items())
             return [response.content]

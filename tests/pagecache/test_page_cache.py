@@ -266,3 +266,14 @@ def test_an_unusable_generation_file_means_no_cache_not_errors(cached, essay, tm
         assert "cannot use" in caplog.text
     finally:
         store._generation = real
+
+
+def test_head_is_served_from_a_kept_get_but_never_kept_itself(cached, essay):
+    url = essay.get_absolute_url()
+    first = cached.get(url, method="HEAD")
+    assert not first.hit and first.content == b""
+    page = cached.get(url)
+    assert not page.hit and "First approved comment." in page.text
+    head = cached.get(url, method="HEAD")
+    assert head.hit and head.content == b""
+    assert head.headers["Content-Length"] == str(len(page.content))

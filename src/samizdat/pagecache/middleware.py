@@ -7,6 +7,7 @@ carries every header the other middleware added.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 
@@ -44,7 +45,8 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if not getattr(request, "page_cache_view", False):
             return response
-        if key is not None and self.shareable(response):
+        # Kept from GETs only (HEADs are served from them): a server may drop a HEAD's body.
+        if key is not None and request.method == "GET" and self.shareable(response):
             return self.keep(request, response)
         if not response.has_header("Cache-Control"):
             # A page with a reader's own parts: no cache in between may keep it.
@@ -92,7 +94,9 @@ def seconds_to_keep(now: float) -> float:
 
     seconds = float(app_settings.SECONDS)
     upcoming = (
-        Post.objects.filter(status=PostStatus.SCHEDULED, published_at__gt=_aware(now))
+        Post.objects.filter(
+            status=PostStatus.SCHEDULED, published_at__gt=dt.datetime.fromtimestamp(now, dt.UTC)
+        )
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()
@@ -100,9 +104,3 @@ def seconds_to_keep(now: float) -> float:
     if upcoming is not None:
         seconds = min(seconds, max(1.0, upcoming.timestamp() - now))
     return seconds
-
-
-def _aware(timestamp: float):
-    import datetime as dt
-
-    return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
