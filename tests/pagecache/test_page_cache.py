@@ -277,3 +277,16 @@ def test_head_is_served_from_a_kept_get_but_never_kept_itself(cached, essay):
     head = cached.get(url, method="HEAD")
     assert head.hit and head.content == b""
     assert head.headers["Content-Length"] == str(len(page.content))
+
+
+def test_keys_follow_the_scheme_and_host_django_sees(settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    base = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "HTTP_HOST": "Essays.Example.org"}
+    plain = store.key(base)
+    secure = store.key({**base, "HTTP_X_FORWARDED_PROTO": "https, http"})
+    assert plain != secure and "|https|essays.example.org|/" in secure
+    assert store.key({**base, "HTTP_X_FORWARDED_PROTO": "http"}) == plain
+    assert store.key({**base, "QUERY_STRING": "s=x"}) is None
+    assert store.key({**base, "HTTP_COOKIE": "sessionid=abc; other=1"}) is None
+    assert store.key({**base, "HTTP_COOKIE": "csrftoken=abc"}) == plain
+    assert store.key({**base, "REQUEST_METHOD": "POST"}) is None

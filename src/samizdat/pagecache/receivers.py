@@ -27,6 +27,9 @@ def user_changed(sender=None, update_fields=None, **kwargs) -> None:
 
 def setting_changed_receiver(**kwargs) -> None:
     """Settings changed in a running process (tests do it): nothing kept may survive it."""
+    from samizdat.pagecache.store import store
+
+    store.reset()
     invalidate()
 
 

@@ -188,8 +188,11 @@ class PageStore:
         if path.startswith(config.static_url):
             return None
         # The scheme and host as Django's request.scheme and get_host() see them.
-        if config.ssl_header and environ.get(config.ssl_header[0]) == config.ssl_header[1]:
-            scheme = "https"
+        header = config.ssl_header
+        forwarded = environ.get(header[0]) if header else None
+        if forwarded is not None:
+            # As HttpRequest.scheme reads it: the first of a comma-separated list.
+            scheme = "https" if forwarded.split(",", 1)[0].strip() == header[1] else "http"
         else:
             scheme = environ.get("wsgi.url_scheme", "http")
         host = config.forwarded_host and environ.get("HTTP_X_FORWARDED_HOST")
@@ -235,6 +238,14 @@ class PageStore:
             while self.local_bytes > app_settings.LOCAL_BYTES and self.local:
                 _key, dropped = self.local.popitem(last=False)
                 self.local_bytes -= dropped.size
+
+    def reset(self) -> None:
+        """Forget what was read from the settings (they changed in this process)."""
+        self._config = None
+        self._generation = None
+        with self.lock:
+            self.local.clear()
+            self.local_bytes = 0
 
     def invalidate(self) -> None:
         """Make every kept page stale, in every process on every machine."""
