@@ -15,7 +15,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 from samizdat.pagecache.app_settings import app_settings
-from samizdat.pagecache.store import Entry, store
+from samizdat.pagecache.store import GENERATION_ENVIRON, Entry, store
 
 
 class SharedPage:
@@ -40,8 +40,10 @@ class PageCacheMiddleware:
     def __call__(self, request):
         key = store.key(request.META) if app_settings.ENABLED else None
         if key is not None:
-            # Read before rendering: a change during the render leaves this page stale.
-            request.page_cache = SharedPage(key, store.generation.current())
+            # Read before rendering (by the hit path, when it ran): a change during the
+            # render leaves this page stale.
+            generation = request.META.get(GENERATION_ENVIRON) or store.generation.current()
+            request.page_cache = SharedPage(key, generation)
         response = self.get_response(request)
         if not getattr(request, "page_cache_view", False):
             return response

@@ -33,6 +33,9 @@ logger = logging.getLogger("samizdat.pagecache")
 
 GENERATION_BYTES = 16
 GENERATION_KEY = "samizdat:pagecache:generation"
+# Where the hit path leaves the generation it read for the middleware, on a miss: with
+# Redis, reading it again would be a second round trip for the same request.
+GENERATION_ENVIRON = "samizdat.pagecache.generation"
 
 
 @dataclass(slots=True)
@@ -210,9 +213,11 @@ class PageStore:
         )
         return self._config
 
-    def lookup(self, key: str) -> Entry | None:
-        """Return the fresh page kept under ``key``, or None."""
-        generation = self.generation.current()
+    def lookup(self, key: str, generation: bytes | None = None) -> Entry | None:
+        """Return the page kept under ``key`` if it is of ``generation`` (default: the
+        current one) and has not expired, else None."""
+        if generation is None:
+            generation = self.generation.current()
         entry = self.local.get(key)
         if entry is None or entry.generation != generation:
             entry = caches[app_settings.ALIAS].get(_shared_key(key))
@@ -239,20 +244,21 @@ class PageStore:
                 _key, dropped = self.local.popitem(last=False)
                 self.local_bytes -= dropped.size
 
-    def reset(self) -> None:
-        """Forget what was read from the settings (they changed in this process)."""
-        self._config = None
-        self._generation = None
+    def _forget_local(self) -> None:
         with self.lock:
             self.local.clear()
             self.local_bytes = 0
 
+    def reset(self) -> None:
+        """Forget what was read from the settings (they changed in this process)."""
+        self._config = None
+        self._generation = None
+        self._forget_local()
+
     def invalidate(self) -> None:
         """Make every kept page stale, in every process on every machine."""
         self.generation.bump()
-        with self.lock:
-            self.local.clear()
-            self.local_bytes = 0
+        self._forget_local()
 
 
 def _shared_key(key: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils.http import parse_http_date_safe
 
-from samizdat.pagecache.store import store
+from samizdat.pagecache.store import GENERATION_ENVIRON, store
 
 
 class PageCacheApplication:
@@ -19,8 +19,12 @@ class PageCacheApplication:
 
     def __call__(self, environ, start_response):
         key = store.key(environ)
-        entry = store.lookup(key) if key is not None else None
+        if key is None:
+            return self.application(environ, start_response)
+        generation = store.generation.current()
+        entry = store.lookup(key, generation)
         if entry is None:
+            environ[GENERATION_ENVIRON] = generation
             return self.application(environ, start_response)
         if _not_modified(environ, entry):
             start_response(
