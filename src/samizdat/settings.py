@@ -64,6 +64,8 @@ CSRF_TRUSTED_ORIGINS = env_list("SAMIZDAT_CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "samizdat.discussion.views.csrf_failure"
 
 INSTALLED_APPS = [
+    # First, so that its admin templates (titles, headings, wrapping) override the admin's.
+    "samizdat.core",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -73,7 +75,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
-    "samizdat.core",
     "samizdat.publishing",
     "samizdat.discussion",
     "samizdat.interchange",
@@ -99,7 +100,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "samizdat.core.csrf.OriginCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -101,3 +101,25 @@ def test_inspector_catches_what_it_looks_for():
     assert problems('<img src=x onerror="alert(1)">')
     assert problems("<script>alert(1)</script>")
     assert not problems('<a href="/relative">x</a><a href="https://example.org">y</a>')
+
+
+class TestCommentLinks:
+    """Bare URLs in comments become links, as WordPress's make_clickable makes them."""
+
+    def test_bare_urls_are_links_with_nofollow_ugc(self):
+        html = markup.render_comment_markdown(
+            "See https://example.org/a_b?x=1. Or www.example.com/path, (www.a.org)."
+        )
+        assert '<a href="https://example.org/a_b?x=1" rel="nofollow ugc' in html
+        assert '<a href="http://www.example.com/path" rel="nofollow ugc' in html
+        assert '<a href="http://www.a.org" rel="nofollow ugc' in html
+        assert ">https://example.org/a_b?x=1</a>." in html
+
+    def test_file_names_and_bad_schemes_stay_text(self):
+        html = markup.render_comment_markdown("Read README.md, not javascript:alert(1) or a@b.org")
+        assert "<a" not in html
+
+    def test_linked_text_is_still_sanitized(self):
+        html = markup.render_comment_markdown('https://example.org/"><script>alert(1)</script>')
+        assert "<script" not in html
+        assert 'href="https://example.org/"' in html

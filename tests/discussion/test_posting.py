@@ -110,7 +110,9 @@ class TestBadInput:
         elsewhere = make_comment(make_post())
         response = client.post(URL, comment_data(parent_id=elsewhere.pk, body="Kept reply"))
         assert response.status_code == 400
-        assert "The comment you are replying to is not available." in response.content.decode()
+        assert (
+            "The comment you were replying to is no longer available" in response.content.decode()
+        )
         assert "Kept reply" in response.content.decode()
         assert Comment.objects.count() == 1
 
@@ -121,7 +123,9 @@ class TestBadInput:
 
     def test_reply_to_missing_parent(self, client, post, comment_data):
         response = client.post(URL, comment_data(parent_id=999_999, body="Kept reply"))
-        assert_kept(response, "The comment you are replying to is not available.", "Kept reply")
+        assert_kept(
+            response, "The comment you were replying to is no longer available", "Kept reply"
+        )
 
     @pytest.mark.parametrize(
         "status", [CommentStatus.PENDING, CommentStatus.SPAM, CommentStatus.TRASH]
@@ -130,7 +134,9 @@ class TestBadInput:
         parent = make_comment(post, status=status)
         response = client.post(URL, comment_data(parent_id=parent.pk, body="Kept reply"))
         assert response.status_code == 400
-        assert "The comment you are replying to is not available." in response.content.decode()
+        assert (
+            "The comment you were replying to is no longer available" in response.content.decode()
+        )
         assert Comment.objects.count() == 1
 
     def test_malformed_parent_id(self, client, post, comment_data):

@@ -72,7 +72,7 @@ class TestPostPage:
         )
         html = client.get(post.get_absolute_url()).content.decode()
         assert '<h1 class="entry-title">An essay</h1>' in html
-        assert 'By <span class="author">Edith Editor</span>' in html
+        assert 'rel="author">Edith Editor</a>' in html
         assert html.index("First") < html.index("Second")
         assert "A remark on the source." in html
         assert '<h2 id="sources-title">Sources</h2>' in html

@@ -52,9 +52,31 @@ def _post_markdown() -> MarkdownIt:
     )
 
 
+# What follows "www." in a bare link: a host, then a path that does not end in punctuation.
+_WWW_LINK_RE = re.compile(
+    r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?::\d+)?"
+    r"(?:/[^\s<>\"]*[^\s<>\".,;:!?)\]'])?",
+    re.IGNORECASE,
+)
+
+
+def _www_link(_linkify, match) -> None:
+    match.url = "http://" + match.url
+
+
 @cache
 def _comment_markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"linkify": False}).enable("strikethrough")
+    """Comments: CommonMark, strikethrough, and bare URLs made links.
+
+    Links are made as WordPress's make_clickable makes them: a URL with a scheme, or
+    starting with "www.". Bare names such as "README.md" stay text (linkify-it's fuzzy
+    matching would link every ".md" and ".py"). The sanitizer then gives every link
+    rel="nofollow ugc".
+    """
+    md = MarkdownIt("commonmark", {"linkify": True}).enable(["strikethrough", "linkify"])
+    md.linkify.set({"fuzzy_link": False, "fuzzy_email": False})
+    md.linkify.add("www.", {"validate": _WWW_LINK_RE, "normalize": _www_link})
+    return md
 
 
 def sanitize_post_html(source: str) -> str:

@@ -24,16 +24,22 @@ class CommentForm(forms.Form):
     author_name = forms.CharField(
         label=_("Name"),
         max_length=200,
-        error_messages={"required": _("Please enter your name.")},
+        error_messages={
+            "required": _("Please enter your name."),
+            "max_length": _(
+                "Please shorten your name to %(limit_value)d characters or fewer "
+                "(it has %(show_value)d)."
+            ),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     author_email = forms.EmailField(
         label=_("Email"),
         max_length=254,
-        help_text=_("Your email address will not be published."),
         error_messages={
             "required": _("Please enter your email address."),
             "invalid": _("Please enter a valid email address."),
+            "max_length": _("Please enter an email address of at most %(limit_value)d characters."),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -42,7 +48,10 @@ class CommentForm(forms.Form):
         max_length=500,
         required=False,
         assume_scheme="https",
-        error_messages={"invalid": _("Please enter a valid web address.")},
+        error_messages={
+            "invalid": _("Please enter a valid web address."),
+            "max_length": _("Please enter a web address of at most %(limit_value)d characters."),
+        },
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
     remember = forms.BooleanField(
@@ -69,7 +78,13 @@ class CommentForm(forms.Form):
                 ),
             )
         )
-        body.widget.attrs["maxlength"] = str(limit)
+        # No maxlength attribute: a browser silently cuts pasted text at it. The limit is
+        # stated beside the field, counted by the form's script, and enforced here.
+        body.help_text = _(
+            "Markdown works: *emphasis*, **bold**, [links](https://example.org), > quotes. "
+            "Up to %(limit)s characters."
+        ) % {"limit": f"{limit:,}"}
+        body.widget.attrs["data-maxlength"] = str(limit)
 
     def draft(self) -> CommentDraft:
         data = self.cleaned_data

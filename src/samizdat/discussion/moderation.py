@@ -6,6 +6,7 @@ Views never decide this. ``get_moderator()`` returns the policy named by
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from functools import cache
 
@@ -13,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from samizdat.discussion.app_settings import app_settings
 from samizdat.discussion.models import Comment, CommentStatus
@@ -94,9 +96,25 @@ class CommentModerator:
         same_source = self._same_author(comment)
         if comment.ip_address:
             same_source |= Q(ip_address=comment.ip_address)
-        if Comment.objects.filter(same_source, created_at__gte=since).exists():
+        last = (
+            Comment.objects.filter(same_source, created_at__gte=since)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if last is not None:
+            wait = max(
+                1, math.ceil(self.flood_seconds - (comment.created_at - last).total_seconds())
+            )
             raise CommentRejected(
-                _("You are posting comments too quickly. Slow down, and try again in a moment.")
+                ngettext(
+                    "You are posting comments too quickly. Please wait %(seconds)d second, "
+                    "then press the button again.",
+                    "You are posting comments too quickly. Please wait %(seconds)d seconds, "
+                    "then press the button again.",
+                    wait,
+                )
+                % {"seconds": wait}
             )
 
     def needs_approval(self, comment: Comment) -> bool:

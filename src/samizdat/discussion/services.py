@@ -76,7 +76,11 @@ def resolve_parent(entry: Post | Page, parent_id: int | None) -> Comment | None:
     )
     if parent is None:
         raise CommentRejected(
-            _("The comment you are replying to is not available. Your comment was not posted."),
+            _(
+                "The comment you were replying to is no longer available, so your comment "
+                "has not been posted yet. Your text is kept: press \u201cPost Comment\u201d "
+                "to post it as a new comment."
+            ),
             field="parent",
         )
     # A reply below the maximum depth joins its parent's siblings, as in WordPress.

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from samizdat.core.csrf import origin_checked
 from samizdat.discussion import session
 from samizdat.discussion.forms import CommentForm
 from samizdat.discussion.models import Comment, CommentStatus
@@ -17,10 +18,13 @@ from samizdat.publishing.models import Page, Post
 from samizdat.publishing.views import is_unlocked, render_page, render_post
 
 
+@origin_checked
 @require_POST
 def post_comment_view(request: HttpRequest) -> HttpResponse:
     """Take the "Leave a Reply" form; on any error show it again with the text kept."""
     post = _target(request)
+    if post is None:
+        return _entry_gone(request)
     identity = current_identity(request)
     form = CommentForm(request.POST, identity=identity)
     if identity is not None:
@@ -34,6 +38,12 @@ def post_comment_view(request: HttpRequest) -> HttpResponse:
                 post, form.draft(), request, user=request.user, identity=identity
             )
         except CommentRejected as rejection:
+            if rejection.field == "parent":
+                # The comment being answered has gone (deleted, or unapproved). Keep the
+                # text, forget the parent: the next press posts it as a new comment.
+                form.data = form.data.copy()
+                form.data["parent_id"] = ""
+                form.cleaned_data["parent_id"] = None
             form.add_error(None, rejection.message)
         else:
             if comment.status == CommentStatus.PENDING:
@@ -46,20 +56,30 @@ def post_comment_view(request: HttpRequest) -> HttpResponse:
     return render_post(request, post, form=form, status=400)
 
 
-def _target(request: HttpRequest):
-    """Return the live post (or published page) the form was posted for, or raise 404."""
+def _target(request: HttpRequest) -> Post | Page | None:
+    """Return the live post (or published page) the form was posted for, or None."""
     field, queryset = "post_id", Post.objects.live()
     if request.POST.get("page_id") and not request.POST.get("post_id"):
         field, queryset = "page_id", Page.objects.filter(published=True)
     try:
         pk = int(request.POST.get(field, ""))
-    except ValueError as exc:
-        raise Http404("No such post.") from exc
-    # Draft and private posts do not exist for readers: 404, as their pages do.
-    entry = get_object_or_404(queryset, pk=pk)
+    except ValueError:
+        return None
+    # Draft and private posts do not exist for readers, as their pages do not.
+    entry = queryset.filter(pk=pk).first()
     if isinstance(entry, Post) and not is_unlocked(request, entry):
-        raise Http404("No such post.")
+        return None
     return entry
+
+
+def _entry_gone(request: HttpRequest) -> HttpResponse:
+    """Answer a comment for a post that is gone with a 404 that still shows its text."""
+    return render(
+        request,
+        "discussion/entry_gone.html",
+        {"body": request.POST.get("body", "")},
+        status=404,
+    )
 
 
 def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:

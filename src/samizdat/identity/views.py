@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from samizdat.core.csrf import origin_checked
 from samizdat.identity import services
 from samizdat.identity.app_settings import app_settings
 from samizdat.identity.avatars import avatar_svg
@@ -54,6 +55,7 @@ def problem_context(message: str, back: str) -> dict:
     }
 
 
+@origin_checked
 @require_POST
 def login_start(request: HttpRequest) -> HttpResponse:
     """Keep the reader's draft, then send them (or their popup) to the provider.

@@ -378,7 +378,7 @@ class WxrImporter:
         if status == PostStatus.PUBLISHED and published > timezone.now():
             status = PostStatus.SCHEDULED
         slug = slugify(item.name or item.title, allow_unicode=True)
-        post.title = item.title[:300] or f"(untitled {item.post_id})"
+        post.title = item.title[:300]
         post.slug = self._unique_slug(slug, item.post_id, post.pk)
         post.body = item.content
         post.body_format = BodyFormat.WORDPRESS
@@ -460,7 +460,7 @@ class WxrImporter:
         page = Page.objects.filter(pk=ref).first() if ref else None
         created = page is None
         page = page or Page()
-        page.title = item.title[:300] or f"(untitled {item.post_id})"
+        page.title = item.title[:300]
         slug = slugify(item.name or item.title, allow_unicode=True)
         page.slug = slug[:190] or f"page-{item.post_id}"
         page.body = item.content

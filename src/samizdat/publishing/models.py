@@ -78,7 +78,9 @@ class Category(Term):
 class Entry(models.Model):
     """What posts and pages share: a title, a slug and a rendered body."""
 
-    title = models.CharField(_("title"), max_length=300)
+    # May be empty, as in WordPress: an untitled post stays untitled in every export;
+    # display_title shows a placeholder where a title is needed on screen.
+    title = models.CharField(_("title"), max_length=300, blank=True)
     slug = models.SlugField(_("slug"), max_length=200, allow_unicode=True)
     body = models.TextField(
         _("body"), blank=True, help_text=_("Markdown: CommonMark with footnotes.")
@@ -104,7 +106,12 @@ class Entry(models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title, or WordPress's "(no title)" where one is needed on screen."""
+        return self.title or str(_("(no title)"))
 
     # Fields whose HTML render() derives, so that save(update_fields=...) stores it too.
     rendered_fields = {"body": {"body_html"}}

@@ -52,6 +52,12 @@ urlpatterns = [
         reader_page(views.category_archive),
         name="category-page",
     ),
+    path("author/<str:username>/", reader_page(views.author_archive), name="author"),
+    path(
+        "author/<str:username>/page/<int:page>/",
+        reader_page(views.author_archive),
+        name="author-page",
+    ),
     path("tag/<str:slug>/", reader_page(views.tag_archive), name="tag"),
     path("tag/<str:slug>/page/<int:page>/", reader_page(views.tag_archive), name="tag-page"),
     path(post, reader_page(views.post_detail), name="post"),

@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import (
@@ -77,7 +78,7 @@ def home(request: HttpRequest, page: int = 1) -> HttpResponse:
     query = request.GET.get("s")
     if query is not None:
         return search(request, query, page)
-    return render_listing(request, listing_queryset(), page)
+    return render_listing(request, listing_queryset(), page, is_home=True)
 
 
 def search(request: HttpRequest, query: str, page: int = 1) -> HttpResponse:
@@ -95,6 +96,18 @@ def search(request: HttpRequest, query: str, page: int = 1) -> HttpResponse:
         page,
         title=_("Search results for \u201c%(query)s\u201d") % {"query": query},
         search_query=query,
+    )
+
+
+def author_archive(request: HttpRequest, username: str, page: int = 1) -> HttpResponse:
+    """List an author's live posts (WordPress's /author/<name>/)."""
+    author = get_object_or_404(get_user_model(), **{get_user_model().USERNAME_FIELD: username})
+    name = author.get_full_name() or author.get_username()
+    return render_listing(
+        request,
+        listing_queryset().filter(author=author),
+        page,
+        title=_("Author: %(name)s") % {"name": name},
     )
 
 
@@ -239,14 +252,37 @@ def render_post(
     status: int = 200,
 ) -> HttpResponse:
     """Render a post page; the discussion app uses it to show a form with errors."""
+    previous_post, next_post = adjacent_posts(post)
     context = {
         "post": post,
+        "previous_post": previous_post,
+        "next_post": next_post,
         "sources": list(post.sources.all()),
         "tags": list(post.tags.all()),
         "categories": list(post.categories.all()),
         **discussion_context(request, post, comment_page_number=comment_page_number, form=form),
     }
     return render(request, "publishing/post_detail.html", context, status=status)
+
+
+def adjacent_posts(post: Post) -> tuple[Post | None, Post | None]:
+    """Return the live posts published just before and just after this one, in one query."""
+    live = Post.objects.live()
+    same_time = Q(published_at=post.published_at)
+    older = live.filter(Q(published_at__lt=post.published_at) | same_time & Q(pk__lt=post.pk))
+    newer = live.filter(Q(published_at__gt=post.published_at) | same_time & Q(pk__gt=post.pk))
+    # Each side is a one-row subquery (LIMIT 1 inside IN works on SQLite and PostgreSQL).
+    neighbours = live.filter(
+        Q(pk__in=older.order_by("-published_at", "-id").values("pk")[:1])
+        | Q(pk__in=newer.order_by("published_at", "id").values("pk")[:1])
+    ).only("title", "slug", "published_at")
+    previous = following = None
+    for neighbour in neighbours:
+        if (neighbour.published_at, neighbour.pk) < (post.published_at, post.pk):
+            previous = neighbour
+        else:
+            following = neighbour
+    return previous, following
 
 
 def render_page(

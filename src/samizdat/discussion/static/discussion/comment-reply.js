@@ -16,6 +16,8 @@
   home.hidden = true;
   respond.parentNode.insertBefore(home, respond);
 
+  var opener = null;  // The Reply link that moved the form, for focus on "Cancel reply".
+
   function moveTo(link) {
     var body = document.getElementById("div-comment-" + link.dataset.commentId);
     if (!body) return false;
@@ -23,6 +25,7 @@
     parentInput.value = link.dataset.commentId;
     title.textContent = "Reply to " + link.dataset.author;
     cancel.hidden = false;
+    opener = link;
     var textarea = form.querySelector("textarea");
     if (textarea) textarea.focus();
     return true;
@@ -33,6 +36,9 @@
     parentInput.value = "";
     title.textContent = defaultTitle;
     cancel.hidden = true;
+    // Keyboard users go back to where they were, not to the top of the page.
+    if (opener && document.contains(opener)) opener.focus();
+    opener = null;
   }
 
   document.addEventListener("click", function (event) {
@@ -46,6 +52,34 @@
       reset();
     }
   });
+
+  // A refused comment comes back with a summary of what to fix: start there.
+  var errors = document.getElementById("comment-form-errors");
+  if (errors) errors.focus();
+
+  // The length limit is enforced by the server, never by cutting the text: count what
+  // is left once the reader is near it, and say when it is over.
+  var body = form.querySelector("textarea[name=body]");
+  var counter = document.getElementById("id_body_count");
+  var limit = body && parseInt(body.dataset.maxlength, 10);
+  function count() {
+    var length = body.value.length;
+    if (length < limit * 0.8) {
+      counter.hidden = true;
+      counter.classList.remove("over");
+      return;
+    }
+    counter.hidden = false;
+    var over = length > limit;
+    counter.classList.toggle("over", over);
+    counter.textContent = over
+      ? (length - limit).toLocaleString() + " characters over the limit of " + limit.toLocaleString() + ": please shorten your comment."
+      : (limit - length).toLocaleString() + " characters left.";
+  }
+  if (body && counter && limit) {
+    body.addEventListener("input", count);
+    count();
+  }
 
   // Guard against a double submit while the first one is on its way.
   form.addEventListener("submit", function () {
