@@ -99,7 +99,11 @@ class ExportCommand(BaseCommand):
         writer = type(self).writer
         if output:
             mode = {"mode": "wb"} if self.binary else {"mode": "w", "encoding": "utf-8"}
-            with Path(output).open(**mode) as handle:
+            try:
+                handle = Path(output).open(**mode)  # noqa: SIM115 -- closed below
+            except OSError as exc:
+                raise CommandError(f"Cannot write {output}: {exc.strerror}.") from exc
+            with handle:
                 count = writer(handle, base_url)
             self.stderr.write(f"Wrote {count} posts and pages to {output}.")
         else:
