@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "samizdat"
     args = argv[1:]
-    if not args or args[0] in ("help", "--help", "-h") and len(args) == 1:
+    if not args or (args[0] in ("help", "--help", "-h") and len(args) == 1):
         sys.stdout.write(usage())
         return
     if args[0] in HIDDEN:

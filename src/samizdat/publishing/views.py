@@ -28,6 +28,7 @@ from samizdat.discussion.moderation import get_moderator
 from samizdat.discussion.session import existing_session, pending_ids, remembered_author
 from samizdat.discussion.threads import comment_page
 from samizdat.identity.services import configured_providers, current_identity, pop_draft
+from samizdat.publishing.citations import link_sources
 from samizdat.publishing.models import Category, Page, Post, Tag
 
 _PAGE_SUFFIX_RE = re.compile(r"page/\d+/$")
@@ -253,11 +254,13 @@ def render_post(
 ) -> HttpResponse:
     """Render a post page; the discussion app uses it to show a form with errors."""
     previous_post, next_post = adjacent_posts(post)
+    body, sources = link_sources(post.body_html, list(post.sources.all()))
     context = {
         "post": post,
+        "post_body": body,
         "previous_post": previous_post,
         "next_post": next_post,
-        "sources": list(post.sources.all()),
+        "sources": sources,
         "tags": list(post.tags.all()),
         "categories": list(post.categories.all()),
         **discussion_context(request, post, comment_page_number=comment_page_number, form=form),
