@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+import warnings
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -238,3 +240,65 @@ def create_demo_site() -> bool:
         ),
     )
     return True
+
+
+DEMO_PROVIDER_ID = "demo"
+
+
+def demo_login_server(host: str = "127.0.0.1"):
+    """Start a loopback OpenID Connect provider for the demo's "Demo account" button.
+
+    Returns a context manager that runs it (oidc-provider-mock, a real OIDC server with
+    PKCE, on a free port) and points the button at it, or None when the package is not
+    installed. Its authorization page offers one predefined reader, "demo".
+    """
+    try:
+        with warnings.catch_warnings():
+            # Its dependencies' deprecation notices are not the site owner's business.
+            # (authlib turns its own on when imported, so ignore them after that).
+            import authlib.deprecate  # noqa: F401
+
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from oidc_provider_mock import User, run_server_in_thread
+    except ImportError:
+        return None
+    reader = User(
+        sub="demo",
+        claims={
+            "name": "Demo Reader",
+            "email": "demo.reader@example.org",
+            "email_verified": True,
+        },
+    )
+    return _registered(run_server_in_thread(user_claims=[reader]), host)
+
+
+@contextmanager
+def _registered(server_context, host: str):
+    from allauth.socialaccount.models import SocialApp
+
+    with server_context as server:
+        register_demo_provider(f"http://{host}:{server.server_port}")
+        try:
+            yield server
+        finally:
+            # Its server is gone: no button may lead to it once the demo stops.
+            SocialApp.objects.filter(
+                provider="openid_connect", provider_id=DEMO_PROVIDER_ID
+            ).delete()
+
+
+def register_demo_provider(server_url: str) -> None:
+    """Point the "Demo account" login button at the demo's OIDC server."""
+    from allauth.socialaccount.models import SocialApp
+
+    app, _created = SocialApp.objects.get_or_create(
+        provider="openid_connect",
+        provider_id=DEMO_PROVIDER_ID,
+        defaults={"name": "Demo account", "client_id": "samizdat-demo"},
+    )
+    app.name = "Demo account"
+    app.client_id = "samizdat-demo"
+    app.secret = secrets.token_urlsafe(16)
+    app.settings = {"server_url": server_url}
+    app.save()

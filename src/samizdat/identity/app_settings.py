@@ -13,6 +13,15 @@ PROVIDER_KINDS = {
     "mastodon": ("mastodon", "Mastodon"),
 }
 
+#: Where each provider's app is registered: what a button for a provider that is not set
+#: up yet (on the demo site) tells the site owner.
+PROVIDER_SETUP = {
+    "wordpress_com": "developer.wordpress.com/apps, \u201cCreate New Application\u201d",
+    "twitter": "developer.x.com, your app\u2019s \u201cUser authentication settings\u201d "
+    "(OAuth 2.0, type \u201cWeb App\u201d)",
+    "facebook": "developers.facebook.com/apps, product \u201cFacebook Login\u201d",
+}
+
 PROVIDER_LABELS = {provider_id: name for provider_id, name in PROVIDER_KINDS.values()}
 
 

@@ -43,7 +43,9 @@ class CommenterIdentity:
 def provider_display_name(account: SocialAccount) -> str:
     """Return the provider's shown name, e.g. "WordPress.com" or an OIDC app's name."""
     try:
-        return account.get_provider().app.name or account.get_provider().name
+        name = account.get_provider().app.name or account.get_provider().name
+        # "You are commenting using your Demo account.", not "...Demo account account."
+        return name.removesuffix(" account") or name
     except Exception:
         return account.provider.replace("_", " ").title()
 
@@ -135,6 +137,8 @@ def configured_providers(request: HttpRequest) -> list[dict[str, str]]:
 
     # Read once per change to the site (saving a SocialApp is one), not on every page.
     buttons = list(remember("login-providers", lambda: _configured_apps(request)))
+    if settings.DEMO:
+        buttons += _setup_buttons(buttons)
     if app_settings.EMAIL_ACCOUNTS:
         buttons.append({"id": "email", "kind": "email", "name": _("Email")})
     return buttons
@@ -155,6 +159,24 @@ def _configured_apps(request: HttpRequest) -> list[dict[str, str]]:
     buttons.sort(
         key=lambda b: (order.index(b["kind"]) if b["kind"] in order else 99, b["name"].lower())
     )
+    return buttons
+
+
+def _setup_buttons(configured: list[dict[str, str]]) -> list[dict[str, str]]:
+    """On the demo site: buttons for WordPress.com, X and Facebook that are not set up yet.
+
+    They show the site as a configured one looks; pressed, they say how to set them up.
+    """
+    from samizdat.identity.app_settings import PROVIDER_KINDS, PROVIDER_SETUP
+
+    have = {button["kind"] for button in configured}
+    buttons = []
+    for kind in PROVIDER_SETUP:
+        provider_id, name = PROVIDER_KINDS[kind]
+        if provider_id not in have:
+            buttons.append(
+                {"id": f"setup:{kind}", "kind": provider_id, "name": name, "setup": kind}
+            )
     return buttons
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.base.constants import AuthProcess
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -80,6 +81,8 @@ def login_start(request: HttpRequest) -> HttpResponse:
     popup = request.POST.get("popup") == "1"
     finish = reverse("identity:popup-done") if popup else next_url.split("#")[0] + "#respond"
     provider_id = request.POST.get("provider", "")
+    if provider_id.startswith("setup:") and settings.DEMO:
+        return _problem(request, _setup_hint(provider_id.removeprefix("setup:")), back, 200)
     if provider_id == "mastodon":
         return _start_mastodon(request, finish, back)
     if provider_id == "email" and app_settings.EMAIL_ACCOUNTS:
@@ -89,6 +92,25 @@ def login_start(request: HttpRequest) -> HttpResponse:
     except Exception:
         return _problem(request, _("That way of logging in is not available here."), back, 404)
     return provider.redirect(request, AuthProcess.LOGIN, next_url=finish)
+
+
+def _setup_hint(kind: str) -> str:
+    """Say how the site owner sets up a provider the demo shows but has no app for."""
+    from samizdat.identity.app_settings import PROVIDER_KINDS, PROVIDER_SETUP
+
+    if kind not in PROVIDER_SETUP:
+        return _("That way of logging in is not available here.")
+    provider_id, name = PROVIDER_KINDS[kind]
+    return _(
+        "%(name)s logins are not set up on this demo site: they need an app registered "
+        "at %(where)s, with the callback URL %(callback)s. Then run: samizdat providers add "
+        "%(kind)s --client-id ID --secret SECRET. Meanwhile, try the Demo account."
+    ) % {
+        "name": name,
+        "where": PROVIDER_SETUP[kind],
+        "callback": f"/accounts/{provider_id}/login/callback/",
+        "kind": kind,
+    }
 
 
 def _start_mastodon(request: HttpRequest, finish: str, back: str) -> HttpResponse:

@@ -54,8 +54,14 @@
   });
 
   // A refused comment comes back with a summary of what to fix: start there.
+  // After the load: the browser's own move to "#respond" would otherwise undo the focus.
   var errors = document.getElementById("comment-form-errors");
-  if (errors) errors.focus();
+  if (errors) {
+    errors.focus();
+    window.addEventListener("load", function () {
+      window.requestAnimationFrame(function () { errors.focus(); });
+    });
+  }
 
   // The length limit is enforced by the server, never by cutting the text: count what
   // is left once the reader is near it, and say when it is over.
