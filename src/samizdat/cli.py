@@ -22,6 +22,9 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
         ("export_wxr", "Export the whole site as WXR 1.2, WordPress's format."),
         ("export_json", "Export the whole site as documented JSON."),
     ],
+    "Comments": [
+        ("empty_trash", "Delete spam and trash older than SAMIZDAT_TRASH_DAYS (run daily)."),
+    ],
     "Logins": [
         ("providers", "Add, list or remove the login providers on the comment form."),
     ],
@@ -51,7 +54,7 @@ HIDDEN = {
 #: Commands that read or write the site's tables: refused plainly before ``migrate``.
 NEED_TABLES = {
     "createsuperuser", "changepassword", "import_wxr", "import_disqus", "export_wxr",
-    "export_json", "providers", "clearsessions",
+    "export_json", "providers", "clearsessions", "empty_trash",
 }  # fmt: skip
 
 

@@ -12,6 +12,8 @@ from samizdat.pagecache.decorators import reader_page
 from samizdat.publishing.sitemaps import sitemaps
 
 urlpatterns = [
+    # The comments desk, in the admin's space (before the admin's own URLs).
+    path("admin/desk/", include("samizdat.desk.urls")),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",

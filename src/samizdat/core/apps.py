@@ -7,12 +7,3 @@ class CoreConfig(AppConfig):
     name = "samizdat.core"
     label = "samizdat_core"
     verbose_name = "samizdat"
-
-    def ready(self):
-        from django.conf import settings
-        from django.contrib import admin
-
-        # The admin is the site's, not "Django administration".
-        admin.site.site_header = settings.SAMIZDAT_SITE_NAME
-        admin.site.site_title = settings.SAMIZDAT_SITE_NAME
-        admin.site.index_title = "Site administration"

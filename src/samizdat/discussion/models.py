@@ -101,6 +101,14 @@ class Comment(models.Model):
         choices=CommentStatus.choices,
         default=CommentStatus.PENDING,
     )
+    # What the status was before the comment went to Spam or Trash: "Not spam" and
+    # "Restore" put it back, as WordPress does (its _wp_trash_meta_status).
+    previous_status = models.CharField(
+        max_length=10, choices=CommentStatus.choices, blank=True, editable=False
+    )
+    # When moderation last changed the status: Spam and Trash empty themselves this
+    # long after a comment went there (SAMIZDAT_TRASH_DAYS), not after it was written.
+    moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("date"), default=timezone.now)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
@@ -141,6 +149,16 @@ class Comment(models.Model):
             models.Index(fields=["-created_at", "-id"], name="comment_created_idx"),
             # A post's comment feed, newest first.
             models.Index(fields=["post", "-created_at", "-id"], name="comment_post_recent_idx"),
+            # The desk's small queues, newest first, and their counts. Partial: only a query
+            # for that status can use one, so no thread query is ever drawn to them.
+            *(
+                models.Index(
+                    fields=["-created_at", "-id"],
+                    condition=models.Q(status=status),
+                    name=f"comment_{status}_queue_idx",
+                )
+                for status in ("pending", "spam", "trash")
+            ),
         ]
 
     def __str__(self) -> str:

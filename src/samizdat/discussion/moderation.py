@@ -154,3 +154,13 @@ def _moderator_class(path: str) -> type[CommentModerator]:
 def get_moderator() -> CommentModerator:
     """Return the configured moderation policy."""
     return _moderator_class(app_settings.MODERATOR)()
+
+
+def can_moderate(user) -> bool:
+    """Return whether a user may approve, edit and remove comments (``change_comment``)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_staff
+        and user.has_perm("discussion.change_comment")
+    )

@@ -136,23 +136,173 @@ def post_comment(
     return comment
 
 
+#: Statuses a comment is held in apart from the discussion; leaving one restores what it was.
+SET_ASIDE = (CommentStatus.SPAM, CommentStatus.TRASH)
+
+
 def moderate(comments: Iterable[Comment], status: str) -> int:
     """Set the status of comments, refresh the counts of their posts, and say so."""
     if status not in CommentStatus.values:
         raise ValueError(f"unknown comment status {status!r}")
+    return set_statuses({comment: status for comment in comments})
+
+
+def restore(comments: Iterable[Comment]) -> int:
+    """Put spam or trashed comments back to the status they had (WordPress's Not spam/Restore)."""
+    return set_statuses(
+        {
+            comment: comment.previous_status
+            if comment.previous_status and comment.previous_status not in SET_ASIDE
+            else CommentStatus.PENDING
+            for comment in comments
+            if comment.status in SET_ASIDE
+        }
+    )
+
+
+def set_statuses(targets: dict[Comment, str]) -> int:
+    """Give each comment its new status in a few UPDATEs; return how many changed.
+
+    A comment going to Spam or Trash remembers the status it leaves (``previous_status``).
+    Counts are refreshed once, and ``comments_moderated`` is sent once per new status.
+    """
+    changed = {comment: status for comment, status in targets.items() if comment.status != status}
+    if not changed:
+        return 0
     with transaction.atomic():
-        changed = [comment for comment in comments if comment.status != status]
-        if not changed:
-            return 0
-        Comment.objects.filter(pk__in=[comment.pk for comment in changed]).update(status=status)
-        for comment in changed:
-            comment.status = status
-        post_ids = {comment.post_id for comment in changed if comment.post_id}
+        groups: dict[tuple[str, str], list[Comment]] = {}
+        for comment, status in changed.items():
+            groups.setdefault((comment.status, status), []).append(comment)
+        for (old, new), group in groups.items():
+            fields = {"status": new, "moderated_at": timezone.now()}
+            if new not in SET_ASIDE:
+                fields["previous_status"] = ""
+            elif old not in SET_ASIDE:
+                fields["previous_status"] = old
+            Comment.objects.filter(pk__in=[c.pk for c in group]).update(**fields)
+            for comment in group:
+                for name, value in fields.items():
+                    setattr(comment, name, value)
+                comment._loaded_status = new
         refresh_counts_of(changed)
-        signals.comments_moderated.send(
-            sender=Comment, comments=changed, status=status, post_ids=post_ids
-        )
+        by_status: dict[str, list[Comment]] = {}
+        for comment, status in changed.items():
+            by_status.setdefault(status, []).append(comment)
+        for status, comments in by_status.items():
+            signals.comments_moderated.send(
+                sender=Comment,
+                comments=comments,
+                status=status,
+                post_ids={c.post_id for c in comments if c.post_id},
+                page_ids={c.page_id for c in comments if c.page_id},
+            )
     return len(changed)
+
+
+def edit_comment(comment: Comment, **fields: str) -> dict[str, str]:
+    """Change a comment's text or author fields; return the old values (for undo)."""
+    allowed = {"body", "author_name", "author_email", "author_url"}
+    if not set(fields) <= allowed:
+        raise ValueError(f"cannot edit {set(fields) - allowed}")
+    old = {name: getattr(comment, name) for name in fields}
+    for name, value in fields.items():
+        setattr(comment, name, value)
+    comment.save(update_fields=list(fields))
+    return old
+
+
+def staff_reply(parent: Comment, body: str, user) -> Comment:
+    """Post a staff member's reply, approved; a pending parent is approved with it."""
+    with transaction.atomic():
+        if parent.status == CommentStatus.PENDING:
+            moderate([parent], CommentStatus.APPROVED)
+        elif parent.status != CommentStatus.APPROVED:
+            raise ValueError("only approved or pending comments can be replied to")
+        holder = parent
+        while holder.depth >= app_settings.MAX_DEPTH and holder.parent_id is not None:
+            holder = holder.parent
+        reply = Comment(
+            post_id=parent.post_id,
+            page_id=parent.page_id,
+            parent=holder,
+            body=body,
+            author_name=user.get_full_name() or user.get_username(),
+            author_email=user.email,
+            user=user,
+            status=CommentStatus.APPROVED,
+            created_at=timezone.now(),
+        )
+        reply.save()
+    return reply
+
+
+def delete_comments(comments: Iterable[Comment]) -> int:
+    """Delete comments for good; their surviving replies move up to the nearest survivor.
+
+    WordPress does the same: deleting a comment never takes other people's replies with it.
+    """
+    doomed = {comment.pk: comment for comment in comments}
+    if not doomed:
+        return 0
+    with transaction.atomic():
+        _reattach_replies(doomed)
+        for chunk in _chunks(list(doomed), 500):
+            # No replies point at them any more, so no cascade is needed: one DELETE a
+            # chunk, not a collector and two signals per row (Empty Spam can be 100,000).
+            Comment.objects.filter(pk__in=chunk)._raw_delete(Comment.objects.db)
+        refresh_counts_of(doomed.values())
+        signals.comments_deleted.send(
+            sender=Comment,
+            comments=list(doomed.values()),
+            post_ids={c.post_id for c in doomed.values() if c.post_id},
+            page_ids={c.page_id for c in doomed.values() if c.page_id},
+        )
+    return len(doomed)
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _reattach_replies(doomed: dict[int, Comment]) -> None:
+    """Give the surviving replies of doomed comments a surviving parent, root and depth."""
+    thread_roots = {c.root_id or c.pk for c in doomed.values()}
+    thread: dict[int, Comment] = {}
+    for chunk in _chunks(list(thread_roots), 500):
+        for comment in Comment.objects.filter(Q(pk__in=chunk) | Q(root_id__in=chunk)).order_by(
+            "created_at", "id"
+        ):
+            thread[comment.pk] = comment
+    orphans = [c for c in thread.values() if c.pk not in doomed and c.parent_id in doomed]
+    if not orphans:
+        return
+    children: dict[int, list[Comment]] = {}
+    for comment in thread.values():
+        if comment.parent_id is not None:
+            children.setdefault(comment.parent_id, []).append(comment)
+
+    def survivor_above(comment: Comment) -> Comment | None:
+        parent_id = comment.parent_id
+        while parent_id is not None and parent_id in doomed:
+            parent_id = thread[parent_id].parent_id if parent_id in thread else None
+        return thread.get(parent_id) if parent_id is not None else None
+
+    moved: list[Comment] = []
+
+    def place(comment: Comment, parent: Comment | None) -> None:
+        comment.parent_id = parent.pk if parent else None
+        comment.root_id = (parent.root_id or parent.pk) if parent else None
+        comment.depth = parent.depth + 1 if parent else 1
+        moved.append(comment)
+        for child in children.get(comment.pk, []):
+            if child.pk not in doomed:
+                place(child, comment)
+
+    for orphan in orphans:
+        place(orphan, survivor_above(orphan))
+    Comment.objects.bulk_update(moved, ["parent", "root", "depth"], batch_size=500)
+    refresh_counts_of(moved)
 
 
 def refresh_comment_counts(post_ids: Iterable[int], model=Post) -> None:
@@ -187,10 +337,15 @@ def refresh_counts_of(comments: Iterable[Comment]) -> None:
         refresh_comment_counts(page_ids, Page)
 
 
-def visible_filter(pending_ids: Iterable[int] = ()) -> Q:
-    """Comments a reader sees: approved ones, and their own that wait for moderation."""
+def visible_filter(pending_ids: Iterable[int] = (), *, all_pending: bool = False) -> Q:
+    """Comments a reader sees: approved ones, and their own that wait for moderation.
+
+    Staff (``all_pending``) see every comment that waits, in place.
+    """
     pending_ids = list(pending_ids)
     visible = Q(status=CommentStatus.APPROVED)
+    if all_pending:
+        return visible | Q(status=CommentStatus.PENDING)
     if pending_ids:
         visible |= Q(status=CommentStatus.PENDING, pk__in=pending_ids)
     return visible

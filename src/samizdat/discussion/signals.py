@@ -15,7 +15,14 @@ comment_will_be_posted = Signal()
 #: Arguments: ``sender`` (the Comment class), ``comment``, ``request``.
 comment_was_posted = Signal()
 
-#: Sent after moderation changed the status of one or more comments.
+#: Sent after moderation changed the status of one or more comments, inside its transaction.
 #: Arguments: ``sender`` (the Comment class), ``comments`` (list of Comment, with the new
-#: status), ``status`` (the new status), ``post_ids`` (set of affected post ids).
+#: status), ``status`` (the new status), ``post_ids`` and ``page_ids`` (sets of the ids
+#: of the posts and pages they are on).
 comments_moderated = Signal()
+
+#: Sent after comments were deleted for good (Delete permanently, Empty Spam or Trash),
+#: inside the transaction that deleted them; no ``post_delete`` is sent for each.
+#: Arguments: ``sender`` (the Comment class), ``comments`` (list of the deleted Comment
+#: instances), ``post_ids`` and ``page_ids`` (sets of the ids of their posts and pages).
+comments_deleted = Signal()

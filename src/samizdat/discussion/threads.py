@@ -37,9 +37,11 @@ class CommentPage:
     max_depth: int
 
 
-def toplevel_comments(post, pending_ids: Iterable[int] = ()):
+def toplevel_comments(post, pending_ids: Iterable[int] = (), *, all_pending: bool = False):
     return Comment.objects.filter(
-        visible_filter(pending_ids), **entry_filter(post), parent__isnull=True
+        visible_filter(pending_ids, all_pending=all_pending),
+        **entry_filter(post),
+        parent__isnull=True,
     ).order_by("created_at", "id")
 
 
@@ -62,20 +64,30 @@ class CountedPaginator(Paginator):
         return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
 
 
-def comment_page(post, number: int = 1, pending_ids: Iterable[int] = ()) -> CommentPage:
-    """Return page ``number`` of the post's threads; raise InvalidPage when out of range."""
+def comment_page(
+    post, number: int = 1, pending_ids: Iterable[int] = (), *, all_pending: bool = False
+) -> CommentPage:
+    """Return page ``number`` of the post's threads; raise InvalidPage when out of range.
+
+    ``all_pending``: show every comment waiting for moderation (to staff), not only the
+    reader's own (``pending_ids``).
+    """
     pending_ids = list(pending_ids)
     # The number of threads is stored (thread_count): counting a 100,000-comment post's
     # threads on every view would cost more than the rest of the page.
     count = post.thread_count
-    if pending_ids:
+    if all_pending:
+        count += Comment.objects.filter(
+            **entry_filter(post), parent__isnull=True, status=CommentStatus.PENDING
+        ).count()
+    elif pending_ids:
         count += (
             Comment.objects.filter(pk__in=pending_ids, **entry_filter(post), parent__isnull=True)
             .exclude(status=CommentStatus.APPROVED)
             .count()
         )
     paginator = CountedPaginator(
-        toplevel_comments(post, pending_ids).select_related("user"),
+        toplevel_comments(post, pending_ids, all_pending=all_pending).select_related("user"),
         app_settings.PER_PAGE,
         count=count,
         allow_empty_first_page=True,
@@ -85,7 +97,10 @@ def comment_page(post, number: int = 1, pending_ids: Iterable[int] = ()) -> Comm
     replies = []
     if roots:
         replies = list(
-            Comment.objects.filter(visible_filter(pending_ids), root__in=[c.pk for c in roots])
+            Comment.objects.filter(
+                visible_filter(pending_ids, all_pending=all_pending),
+                root__in=[c.pk for c in roots],
+            )
             .select_related("user")
             # Thread by thread, as the thread index stores them: no sort. Within a thread
             # a parent is older than its replies, which is all build_tree needs.

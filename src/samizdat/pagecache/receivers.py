@@ -38,7 +38,7 @@ def connect() -> None:
     from django.core.signals import setting_changed
 
     from samizdat.discussion.models import Comment
-    from samizdat.discussion.signals import comments_moderated
+    from samizdat.discussion.signals import comments_deleted, comments_moderated
     from samizdat.publishing.models import Category, Page, Post, Source, Tag
 
     # Comments, what they are on, and the login choices the comment form offers.
@@ -50,5 +50,6 @@ def connect() -> None:
         m2m_changed.connect(changed, sender=through, dispatch_uid=f"pagecache-{through}")
     # Moderation in bulk updates rows without saving each comment.
     comments_moderated.connect(changed, dispatch_uid="pagecache-moderated")
+    comments_deleted.connect(changed, dispatch_uid="pagecache-deleted")
     post_save.connect(user_changed, sender=get_user_model(), dispatch_uid="pagecache-user")
     setting_changed.connect(setting_changed_receiver, dispatch_uid="pagecache-settings")

@@ -24,7 +24,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from samizdat.discussion.forms import CommentForm
-from samizdat.discussion.moderation import get_moderator
+from samizdat.discussion.moderation import can_moderate, get_moderator
 from samizdat.discussion.session import existing_session, pending_ids, remembered_author
 from samizdat.discussion.threads import comment_page
 from samizdat.identity.services import configured_providers, current_identity, pop_draft
@@ -210,8 +210,12 @@ def discussion_context(
     request: HttpRequest, entry, *, comment_page_number: int = 1, form=None
 ) -> dict:
     """What the discussion block of a post or page shows: threads, count, the form."""
+    # Staff see every comment that waits, in place, with the moderation buttons.
+    moderator = can_moderate(request.user)
     try:
-        discussion = comment_page(entry, comment_page_number, pending_ids(request))
+        discussion = comment_page(
+            entry, comment_page_number, pending_ids(request), all_pending=moderator
+        )
     except InvalidPage as exc:
         raise Http404(_("There is no such page of comments.")) from exc
     comments_open = get_moderator().comments_open(entry)
@@ -241,6 +245,7 @@ def discussion_context(
         "identity": identity,
         "login_providers": configured_providers(request) if comments_open else [],
         "choose_login": request.GET.get("login") == "change",
+        "can_moderate": moderator,
     }
 
 
