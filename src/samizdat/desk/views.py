@@ -68,7 +68,12 @@ def _permissions(request: HttpRequest) -> dict:
 
 
 def _desk_context(request: HttpRequest) -> dict:
-    return {**admin.site.each_context(request), **_permissions(request)}
+    # No sidebar: the queue needs the width, above all on a phone.
+    return {
+        **admin.site.each_context(request),
+        **_permissions(request),
+        "is_nav_sidebar_enabled": False,
+    }
 
 
 def _answer(request: HttpRequest, outcome=None, error: str | None = None) -> HttpResponse:

@@ -122,7 +122,8 @@
       say("Select one or more comments first (x selects the current one).", true);
       return;
     }
-    post(form.action, body);
+    // getAttribute: a control named "action" shadows form.action.
+    post(form.getAttribute("action"), body);
   });
 
   function isTyping(target) {
