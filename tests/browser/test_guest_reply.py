@@ -61,7 +61,7 @@ def test_guest_reply_three_deep_then_approved(live_server, new_page):
     editor.get_by_label("Username").fill(username)
     editor.get_by_label("Password").fill(password)
     editor.get_by_role("button", name="Log in").click()
-    editor.get_by_role("link", name="Pending").click()
+    editor.get_by_role("link", name="Pending", exact=True).click()
     editor.locator(f"input[name=_selected_action][value='{reply.pk}']").check()
     editor.locator("select[name=action]").select_option("mark_approved")
     editor.get_by_role("button", name="Go").click()
