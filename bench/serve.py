@@ -370,7 +370,7 @@ def base_env(data: Path) -> dict:
     return env
 
 
-def run_sqlite(total: int, data: Path | None) -> None:
+def run_sqlite(total: int, data: Path | None, measure=measure) -> None:
     keep = data is not None
     data = data or Path(tempfile.mkdtemp(prefix="samizdat-bench-"))
     data.mkdir(parents=True, exist_ok=True)
@@ -408,7 +408,7 @@ def pg_bin() -> Path | None:
     return found[-1] if found else None
 
 
-def run_postgresql(total: int) -> None:
+def run_postgresql(total: int, measure=measure) -> None:
     if pg_bin() is None:
         apt_install("postgresql")
     if not shutil.which("redis-server"):

@@ -394,3 +394,15 @@ def test_undo_token_expires(staff, post, make_comment, settings):
     settings.SAMIZDAT_DESK_UNDO_SECONDS = -1
     with pytest.raises(services.ActionRefused, match="too old"):
         services.undo(outcome.undo, staff)
+
+
+def test_search_pages_without_counting(desk, post, make_comment, settings):
+    settings.SAMIZDAT_DESK_PER_PAGE = 2
+    found = [make_comment(post, body=f"needle {n}") for n in range(5)]
+    make_comment(post, body="hay")
+    first = desk.get(DESK, {"q": "needle"})
+    assert row_ids(first) == [found[4].pk, found[3].pk]
+    assert tree(first).xpath("//a[@rel='next']") and not tree(first).xpath("//a[@rel='prev']")
+    last = desk.get(DESK, {"q": "needle", "p": 3})
+    assert row_ids(last) == [found[0].pk]
+    assert not tree(last).xpath("//a[@rel='next']")

@@ -74,3 +74,14 @@ class TestCommentAdmin:
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
         comment.refresh_from_db()
         assert comment.status == CommentStatus.PENDING
+
+
+@pytest.mark.django_db
+def test_provider_filter_names_guests(client, staff, post, make_comment):
+    make_comment(post)
+    make_comment(post, identity_provider="github", identity_uid="1")
+    client.force_login(staff)
+    html = client.get("/admin/discussion/comment/").content.decode()
+    assert ">Guests</a>" in html and ">GitHub</a>" in html
+    guests = client.get("/admin/discussion/comment/", {"provider": "guest"}).content.decode()
+    assert guests.count('name="_selected_action"') == 1

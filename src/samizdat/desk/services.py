@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core import signing
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -133,13 +132,42 @@ def queue(filter: QueueFilter) -> QuerySet[Comment]:
     )
 
 
-def queue_page(filter: QueueFilter, number, counts: dict[str, int]) -> Page:
-    """Return a page of the queue; unfiltered queues are numbered from the known counts."""
+class SearchPage:
+    """A page of search results, found without counting them all (a COUNT of a search
+    through a million comments would cost more than the page): one row more than the
+    page tells whether there is a next one."""
+
+    paginator = None
+
+    def __init__(self, queryset, number, per_page: int):
+        self.number = max(1, _int(number) or 1)
+        start = (self.number - 1) * per_page
+        rows = list(queryset[start : start + per_page + 1])
+        self.object_list = rows[:per_page]
+        self._has_next = len(rows) > per_page
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def queue_page(filter: QueueFilter, number, counts: dict[str, int]):
+    """Return a page of the queue: numbered from the known counts, or a search's page."""
     comments = queue(filter)
     if filter.search:
-        paginator = Paginator(comments, app_settings.PER_PAGE)
-    else:
-        paginator = CountedPaginator(comments, app_settings.PER_PAGE, count=counts[filter.status])
+        return SearchPage(comments, number, app_settings.PER_PAGE)
+    paginator = CountedPaginator(comments, app_settings.PER_PAGE, count=counts[filter.status])
     return paginator.get_page(number)
 
 

@@ -24,11 +24,36 @@ def _moderation_action(status: str, label: str, done: str):
     return admin.action(description=label)(action)
 
 
+class LoginProviderFilter(admin.SimpleListFilter):
+    """By login provider, with guests named (an empty provider showed as a blank choice)."""
+
+    title = _("login provider")
+    parameter_name = "provider"
+
+    def lookups(self, request, model_admin):
+        from samizdat.identity.app_settings import provider_label
+
+        providers = (
+            Comment.objects.exclude(identity_provider="")
+            .order_by()
+            .values_list("identity_provider", flat=True)
+            .distinct()
+        )
+        return [("guest", _("Guests")), *((p, provider_label(p)) for p in sorted(providers))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "guest":
+            return queryset.filter(identity_provider="")
+        if self.value():
+            return queryset.filter(identity_provider=self.value())
+        return queryset
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["author_name", "short_body", "on", "status", "created_at", "ip_address"]
-    list_filter = ["status", "identity_provider", "created_at"]
+    list_filter = ["status", LoginProviderFilter, "created_at"]
     list_select_related = ["post", "page"]
     search_fields = ["author_name", "author_email", "author_url", "body", "ip_address"]
     date_hierarchy = "created_at"
