@@ -76,10 +76,25 @@ def _int(value) -> int | None:
     return number if 0 < number < 2**62 else None
 
 
-def status_filter(status: str) -> Q:
+#: The queues read and counted through their partial indexes.
+SMALL_QUEUES = (CommentStatus.PENDING, CommentStatus.SPAM, CommentStatus.TRASH)
+
+
+def in_status(status: str) -> QuerySet[Comment]:
+    """The comments with this status, in a query that can use the queue's partial index.
+
+    SQLite uses a partial index only when its condition is written into the SQL: with
+    the status bound as a parameter it scans a million rows (85 ms instead of 4 for a
+    count). The status is one of four constants, never the reader's text.
+    """
+    if status in SMALL_QUEUES:
+        table = Comment._meta.db_table
+        return Comment.objects.extra(where=[f"{table}.status = '{status}'"])  # noqa: S610
     if status == "all":
-        return Q(status__in=[CommentStatus.PENDING, CommentStatus.APPROVED])
-    return Q(status=status)
+        return Comment.objects.filter(status__in=[CommentStatus.PENDING, CommentStatus.APPROVED])
+    if status not in CommentStatus.values:
+        raise ValueError(f"unknown comment status {status!r}")
+    return Comment.objects.filter(status=status)
 
 
 def queue_counts(filter: QueueFilter | None = None) -> dict[str, int]:
@@ -91,9 +106,9 @@ def queue_counts(filter: QueueFilter | None = None) -> dict[str, int]:
         for row in Comment.objects.filter(**entry).values("status").annotate(n=Count("pk")):
             counts[row["status"]] = row["n"]
     else:
-        for status in (CommentStatus.PENDING, CommentStatus.SPAM, CommentStatus.TRASH):
+        for status in SMALL_QUEUES:
             # Each counted through its partial index: cheap at any size.
-            counts[status] = Comment.objects.filter(status=status).count()
+            counts[status] = in_status(status).count()
         counts[CommentStatus.APPROVED] = sum(
             model.objects.aggregate(n=Sum("comment_count"))["n"] or 0 for model in (Post, SitePage)
         )
@@ -120,7 +135,7 @@ def search_filter(text: str) -> Q:
 
 def queue(filter: QueueFilter) -> QuerySet[Comment]:
     """The comments of a queue, newest first, with what a row shows."""
-    comments = Comment.objects.filter(status_filter(filter.status), **filter.entry_filter)
+    comments = in_status(filter.status).filter(**filter.entry_filter)
     if filter.search:
         comments = comments.filter(search_filter(filter.search))
     return (
@@ -428,6 +443,4 @@ def pending_count() -> int:
     """How many comments wait for moderation, computed once per change to the site."""
     from samizdat.pagecache.store import remember
 
-    return remember(
-        "pending-count", lambda: Comment.objects.filter(status=CommentStatus.PENDING).count()
-    )
+    return remember("pending-count", lambda: in_status(CommentStatus.PENDING).count())
