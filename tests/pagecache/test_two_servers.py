@@ -133,6 +133,37 @@ def test_changes_are_fresh_on_the_next_request_to_any_server(two_servers):
         hit, page = get(base + essay)
         assert not hit and "Posted to the other server." not in page
 
+    # 2b. A moderator's action on the desk of server A: "Not spam" puts it back.
+    run(
+        env,
+        "from django.contrib.auth import get_user_model; "
+        "get_user_model().objects.create_superuser('desk', 'desk@example.org', 'desk-pass-123')",
+    )
+    staff = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    login = staff.open(a + "/admin/login/").read().decode()
+    staff.open(
+        a + "/admin/login/?next=/admin/desk/",
+        urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": _token(login),
+                "username": "desk",
+                "password": "desk-pass-123",
+                "next": "/admin/desk/",
+            }
+        ).encode(),
+    )
+    desk = staff.open(a + "/admin/desk/?status=spam").read().decode()
+    comment_id = re.search(r'data-id="(\d+)"', desk).group(1)
+    staff.open(
+        a + "/admin/desk/action/",
+        urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": _token(desk), "action": "not_spam", "ids": comment_id}
+        ).encode(),
+    )
+    for base in (b, a):
+        hit, page = get(base + essay)
+        assert not hit and "Posted to the other server." in page and "6 comments" in page
+
     # 3. Editing the post.
     run(
         env,
@@ -157,3 +188,7 @@ def test_changes_are_fresh_on_the_next_request_to_any_server(two_servers):
     for base in (a, b):
         hit, page = get(base + essay)
         assert not hit and "Log in with GitHub" in page
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)

@@ -280,7 +280,7 @@ class Outcome:
     removed: list[int] = field(default_factory=list)  # deleted for good
 
 
-#: action -> (new status, or None for the special ones; the verb for the message)
+#: The actions that only change the status: action -> (new status, verb for the message).
 STATUS_ACTIONS = {
     "approve": (CommentStatus.APPROVED, "approved"),
     "unapprove": (CommentStatus.PENDING, "unapproved"),
