@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "samizdat.interchange",
     "samizdat.pagecache",
     "samizdat.desk",
+    "samizdat.antispam",
     # Before allauth, so that its templates override allauth's.
     "samizdat.identity",
     "allauth",
@@ -293,6 +294,9 @@ SAMIZDAT_COMMENTS_CLOSE_AFTER_DAYS = (
 # Reverse proxies in front of samizdat whose X-Forwarded-For is trusted (nginx: 1).
 SAMIZDAT_PROXY_HOPS = int(os.environ.get("SAMIZDAT_PROXY_HOPS", "0"))
 SAMIZDAT_COMMENTS_FLOOD_SECONDS = int(os.environ.get("SAMIZDAT_COMMENTS_FLOOD_SECONDS", "15"))
+# Spam checks (samizdat.antispam): links that hold a comment, and the least typing time.
+SAMIZDAT_COMMENTS_MAX_LINKS = int(os.environ.get("SAMIZDAT_COMMENTS_MAX_LINKS", "2"))
+SAMIZDAT_COMMENTS_MIN_SECONDS = int(os.environ.get("SAMIZDAT_COMMENTS_MIN_SECONDS", "3"))
 # Spam and trash are deleted for good this many days after they went there (empty_trash).
 SAMIZDAT_TRASH_DAYS = int(os.environ.get("SAMIZDAT_TRASH_DAYS", "30"))
 

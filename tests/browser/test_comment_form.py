@@ -52,6 +52,7 @@ def test_without_javascript_the_first_press_posts(essay_url, browser):
         comment = Comment.objects.get(body="Posted without scripts.")
         expect(page).to_have_url(re.compile(rf"#comment-{comment.pk}$"))
         assert comment.status == CommentStatus.PENDING
+        assert comment.moderation_reasons == [], "no form token without scripts: not held for it"
     finally:
         context.close()
 
@@ -146,3 +147,23 @@ def test_footnote_markers_keep_the_line_height(essay_url, new_page):
         }"""
     )
     assert abs(heights[0] - heights[1]) < 1, heights
+
+
+def test_spam_checks_in_the_browser(essay_url, new_page):
+    """The honeypot is neither seen nor read out; the form token arrives with the CSRF token."""
+    page = new_page()
+    page.goto(essay_url)
+    expect(page.locator("#id_contact_website")).to_be_hidden()
+    assert "Leave this field empty" not in page.locator("#commentform").aria_snapshot()
+    token = page.locator("input[name=form_token]")
+    expect(token).to_have_value("")
+    page.get_by_role("textbox", name="Comment").click()
+    expect(token).not_to_have_value("")
+    page.get_by_role("textbox", name="Comment").fill("Typed at a person's pace.")
+    page.get_by_role("textbox", name="Name").fill("Anna Petrova")
+    page.get_by_role("textbox", name="Email").fill("anna@example.org")
+    page.wait_for_timeout(3200)  # the least time a person takes (SAMIZDAT_COMMENTS_MIN_SECONDS)
+    page.get_by_role("button", name="Post Comment").click()
+    comment = Comment.objects.get(body="Typed at a person's pace.")
+    expect(page).to_have_url(re.compile(rf"#comment-{comment.pk}$"))
+    assert comment.status == CommentStatus.APPROVED, comment.moderation_reasons

@@ -106,6 +106,8 @@ class Comment(models.Model):
     previous_status = models.CharField(
         max_length=10, choices=CommentStatus.choices, blank=True, editable=False
     )
+    # What the spam checks said of it when it was posted ("held: 3 links"), for the desk.
+    moderation_reasons = models.JSONField(default=list, blank=True, editable=False)
     # When moderation last changed the status: Spam and Trash empty themselves this
     # long after a comment went there (SAMIZDAT_TRASH_DAYS), not after it was written.
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -159,11 +159,15 @@ def popup_done(request: HttpRequest) -> HttpResponse:
 def me(request: HttpRequest) -> JsonResponse:
     """Return the reader's commenting identity, for the comment form's script."""
     identity = services.current_identity(request)
-    # A login or logout rotates the CSRF token: the form's script takes the new one here.
+    from samizdat.antispam.tokens import new_token
+
+    # A login or logout rotates the CSRF token: the form's script takes the new one here,
+    # with the signed time the spam checks measure typing from.
     response = JsonResponse(
         {
             "identity": identity.as_json() if identity else None,
             "csrf_token": get_token(request),
+            "form_token": new_token(),
         }
     )
     response["Cache-Control"] = "private, no-store"

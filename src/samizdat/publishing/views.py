@@ -246,7 +246,20 @@ def discussion_context(
         "login_providers": configured_providers(request) if comments_open else [],
         "choose_login": request.GET.get("login") == "change",
         "can_moderate": moderator,
+        "form_token": _form_token(request, form),
     }
+
+
+def _form_token(request: HttpRequest, form) -> str:
+    """The spam checks' signed start time: kept across a refused post, new on a private
+    page, and fetched by the form's script on a page the page cache shares."""
+    from samizdat.antispam.tokens import new_token
+
+    if form is not None and form.data.get("form_token"):
+        return form.data["form_token"]
+    if getattr(request, "page_cache", None) is not None:
+        return ""
+    return new_token()
 
 
 def render_post(

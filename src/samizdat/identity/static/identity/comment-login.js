@@ -86,6 +86,8 @@
         .then(function (response) { return response.json(); })
         .then(function (data) {
           setToken(data.csrf_token);
+          var started = form.querySelector("input[name=form_token]");
+          if (started && !started.value && data.form_token) started.value = data.form_token;
           if (data.identity) showIdentity(data.identity);
         })
         .catch(function () { tokenAsked = null; });

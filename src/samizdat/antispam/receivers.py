@@ -1,0 +1,19 @@
+"""Signal receivers of the antispam app, connected in ``AntispamConfig.ready()``."""
+
+from samizdat.antispam import pipeline
+from samizdat.antispam.checks import Verdict
+from samizdat.discussion.models import CommentStatus
+
+
+def check_comment(sender, comment, request, **kwargs):
+    """File a new comment as spam, or hold it, by the checks' verdict; never reject it."""
+    user = comment.user
+    if user is not None and user.has_perm("discussion.change_comment"):
+        return True  # the site's own moderators
+    decision = pipeline.run(comment, request.POST)
+    comment.moderation_reasons = decision.reasons
+    if decision.verdict == Verdict.SPAM:
+        comment.status = CommentStatus.SPAM
+    elif decision.verdict == Verdict.HOLD and comment.status == CommentStatus.APPROVED:
+        comment.status = CommentStatus.PENDING
+    return True
