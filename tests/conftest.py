@@ -19,9 +19,12 @@ _counter = itertools.count(1)
 def _fresh_site_generation():
     """Each test starts with nothing kept from another: its rolled-back rows never
     committed, so no invalidation ran for them."""
+    from django.core.cache import caches
+
     from samizdat.pagecache.store import store
 
     store.invalidate()
+    caches["ratelimits"].clear()
 
 
 @pytest.fixture

@@ -29,3 +29,6 @@ SAMIZDAT_IDENTITY_TEST_PROVIDER_URLS = f"http://127.0.0.1:{FAKE_PROVIDERS_PORT}"
 SOCIALACCOUNT_PROVIDERS["facebook"]["GRAPH_API_URL"] = (  # noqa: F405
     f"{SAMIZDAT_IDENTITY_TEST_PROVIDER_URLS}/graph.facebook.com/{SAMIZDAT_FACEBOOK_GRAPH_VERSION}"  # noqa: F405
 )
+
+# Rate limits count in memory per test process; tests/conftest.py clears them per test.
+CACHES["ratelimits"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}  # noqa: F405

@@ -24,6 +24,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
     ],
     "Comments": [
         ("empty_trash", "Delete spam and trash older than SAMIZDAT_TRASH_DAYS (run daily)."),
+        ("spam", "`spam check`: judge comments given as JSON lines on standard input."),
     ],
     "Logins": [
         ("providers", "Add, list or remove the login providers on the comment form."),
@@ -54,7 +55,7 @@ HIDDEN = {
 #: Commands that read or write the site's tables: refused plainly before ``migrate``.
 NEED_TABLES = {
     "createsuperuser", "changepassword", "import_wxr", "import_disqus", "export_wxr",
-    "export_json", "providers", "clearsessions", "empty_trash",
+    "export_json", "providers", "clearsessions", "empty_trash", "spam",
 }  # fmt: skip
 
 

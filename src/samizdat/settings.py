@@ -203,6 +203,7 @@ def _caches() -> dict:
             "default": {**redis, "KEY_PREFIX": "samizdat"},
             "fragments": FRAGMENTS,
             "pages": {**redis, "KEY_PREFIX": "samizdat-pages", "TIMEOUT": None},
+            "ratelimits": {**redis, "KEY_PREFIX": "samizdat-rl"},
         }
     if url:
         raise ImproperlyConfigured("CACHE_URL must be a redis:// URL (or unset).")
@@ -214,6 +215,12 @@ def _caches() -> dict:
             "LOCATION": str(DATA_DIR / "cache" / "pages"),
             "TIMEOUT": None,
             "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+        },
+        # Comment rate limits, shared by the workers of one machine.
+        "ratelimits": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache" / "ratelimits"),
+            "OPTIONS": {"MAX_ENTRIES": 50000, "CULL_FREQUENCY": 4},
         },
     }
 
@@ -297,6 +304,10 @@ SAMIZDAT_COMMENTS_FLOOD_SECONDS = int(os.environ.get("SAMIZDAT_COMMENTS_FLOOD_SE
 # Spam checks (samizdat.antispam): links that hold a comment, and the least typing time.
 SAMIZDAT_COMMENTS_MAX_LINKS = int(os.environ.get("SAMIZDAT_COMMENTS_MAX_LINKS", "2"))
 SAMIZDAT_COMMENTS_MIN_SECONDS = int(os.environ.get("SAMIZDAT_COMMENTS_MIN_SECONDS", "3"))
+# Comment rate limits beyond the flood check: "COUNT/SECONDS" per IP network (/24, /48),
+# per email address and per login identity; "off" turns one off.
+SAMIZDAT_COMMENTS_RATE_NETWORK = os.environ.get("SAMIZDAT_COMMENTS_RATE_NETWORK", "20/600")
+SAMIZDAT_COMMENTS_RATE_AUTHOR = os.environ.get("SAMIZDAT_COMMENTS_RATE_AUTHOR", "8/600")
 # Spam and trash are deleted for good this many days after they went there (empty_trash).
 SAMIZDAT_TRASH_DAYS = int(os.environ.get("SAMIZDAT_TRASH_DAYS", "30"))
 

@@ -59,6 +59,8 @@ def server_env(tmp_path):
         SAMIZDAT_DATA_DIR=str(tmp_path),
         SECRET_KEY="s" * 50,
         SAMIZDAT_COMMENTS_FLOOD_SECONDS="0",
+        SAMIZDAT_COMMENTS_RATE_NETWORK="off",
+        SAMIZDAT_COMMENTS_RATE_AUTHOR="off",
         SAMIZDAT_COMMENTS_MODERATION="none",
     )
     url = os.environ.get("DATABASE_URL")

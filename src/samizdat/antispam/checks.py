@@ -45,7 +45,13 @@ class Submission:
 
 
 class Check:
-    """Subclass and override ``check``; list the class in ``SAMIZDAT_SPAM_CHECKS``."""
+    """Subclass and override ``check``; list the class in ``SAMIZDAT_SPAM_CHECKS``.
+
+    ``content`` checks judge the comment itself, not how the form was sent: they are
+    the ones ``samizdat spam check`` runs on comments given as JSON.
+    """
+
+    content = False
 
     def check(self, submission: Submission) -> list[Result]:
         raise NotImplementedError
@@ -96,6 +102,8 @@ _LINK_RE = re.compile(r"https?://|\bwww\.|<a\s", re.IGNORECASE)
 
 class LinksAndKeys(Check):
     """WordPress's check_comment: too many links, moderation keys and disallowed keys."""
+
+    content = True
 
     def check(self, submission: Submission) -> list[Result]:
         from samizdat.antispam.keys import current_keys

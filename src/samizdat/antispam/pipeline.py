@@ -29,12 +29,18 @@ def _check_class(path: str) -> type[Check]:
     return import_string(path)
 
 
-def run(comment, data) -> Decision:
-    """Run every check (all of them: the desk lists every reason) and decide."""
+def run(comment, data, *, content_only: bool = False) -> Decision:
+    """Run every check (all of them: the desk lists every reason) and decide.
+
+    ``content_only``: only the checks that judge the comment itself (``Check.content``).
+    """
     decision = Decision()
     for path in app_settings.CHECKS:
+        check = _check_class(path)
+        if content_only and not getattr(check, "content", False):
+            continue
         try:
-            results = _check_class(path)().check(Submission(comment, data))
+            results = check().check(Submission(comment, data))
         except Exception:
             # A broken check holds the comment rather than losing or passing it.
             log.exception("spam check %s failed; holding the comment", path)

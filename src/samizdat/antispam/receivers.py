@@ -1,6 +1,6 @@
 """Signal receivers of the antispam app, connected in ``AntispamConfig.ready()``."""
 
-from samizdat.antispam import pipeline
+from samizdat.antispam import pipeline, ratelimits
 from samizdat.antispam.checks import Verdict
 from samizdat.discussion.models import CommentStatus
 
@@ -10,6 +10,7 @@ def check_comment(sender, comment, request, **kwargs):
     user = comment.user
     if user is not None and user.has_perm("discussion.change_comment"):
         return True  # the site's own moderators
+    ratelimits.check_rate(comment)
     decision = pipeline.run(comment, request.POST)
     comment.moderation_reasons = decision.reasons
     if decision.verdict == Verdict.SPAM:
