@@ -308,6 +308,9 @@ SAMIZDAT_COMMENTS_MIN_SECONDS = int(os.environ.get("SAMIZDAT_COMMENTS_MIN_SECOND
 # per email address and per login identity; "off" turns one off.
 SAMIZDAT_COMMENTS_RATE_NETWORK = os.environ.get("SAMIZDAT_COMMENTS_RATE_NETWORK", "20/600")
 SAMIZDAT_COMMENTS_RATE_AUTHOR = os.environ.get("SAMIZDAT_COMMENTS_RATE_AUTHOR", "8/600")
+# Akismet, optional: checks comments and learns from the desk's Spam / Not spam when set.
+SAMIZDAT_AKISMET_KEY = os.environ.get("SAMIZDAT_AKISMET_KEY", "")
+SAMIZDAT_AKISMET_SITE_URL = os.environ.get("SAMIZDAT_AKISMET_SITE_URL", "")
 # Spam and trash are deleted for good this many days after they went there (empty_trash).
 SAMIZDAT_TRASH_DAYS = int(os.environ.get("SAMIZDAT_TRASH_DAYS", "30"))
 

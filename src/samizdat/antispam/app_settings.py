@@ -16,6 +16,7 @@ class AppSettings:
                 "samizdat.antispam.checks.Honeypot",
                 "samizdat.antispam.checks.Timing",
                 "samizdat.antispam.checks.LinksAndKeys",
+                "samizdat.antispam.akismet.Akismet",
             ],
         )
 

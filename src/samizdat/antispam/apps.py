@@ -13,6 +13,9 @@ class AntispamConfig(AppConfig):
         from samizdat.discussion.signals import comment_will_be_posted
 
         comment_will_be_posted.connect(receivers.check_comment, dispatch_uid="antispam-check")
+        from samizdat.discussion.signals import comments_moderated
+
+        comments_moderated.connect(receivers.report_decision, dispatch_uid="antispam-report")
 
         from django.db.models.signals import post_delete, post_save
 

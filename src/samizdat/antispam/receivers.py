@@ -18,3 +18,16 @@ def check_comment(sender, comment, request, **kwargs):
     elif decision.verdict == Verdict.HOLD and comment.status == CommentStatus.APPROVED:
         comment.status = CommentStatus.PENDING
     return True
+
+
+def report_decision(sender, comments, status, previous_statuses=None, **kwargs):
+    """A moderator's Spam, or Not spam, teaches the outside filter (Akismet, if on)."""
+    from samizdat.antispam import akismet
+
+    previous_statuses = previous_statuses or {}
+    if status == CommentStatus.SPAM:
+        akismet.report([c for c in comments if previous_statuses.get(c.pk) != status], spam=True)
+    elif status in (CommentStatus.APPROVED, CommentStatus.PENDING):
+        akismet.report(
+            [c for c in comments if previous_statuses.get(c.pk) == CommentStatus.SPAM], spam=False
+        )

@@ -169,6 +169,7 @@ def set_statuses(targets: dict[Comment, str]) -> int:
     changed = {comment: status for comment, status in targets.items() if comment.status != status}
     if not changed:
         return 0
+    previous = {comment.pk: comment.status for comment in changed}
     with transaction.atomic():
         groups: dict[tuple[str, str], list[Comment]] = {}
         for comment, status in changed.items():
@@ -195,6 +196,7 @@ def set_statuses(targets: dict[Comment, str]) -> int:
                 status=status,
                 post_ids={c.post_id for c in comments if c.post_id},
                 page_ids={c.page_id for c in comments if c.page_id},
+                previous_statuses={c.pk: previous[c.pk] for c in comments},
             )
     return len(changed)
 

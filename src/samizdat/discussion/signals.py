@@ -18,7 +18,8 @@ comment_was_posted = Signal()
 #: Sent after moderation changed the status of one or more comments, inside its transaction.
 #: Arguments: ``sender`` (the Comment class), ``comments`` (list of Comment, with the new
 #: status), ``status`` (the new status), ``post_ids`` and ``page_ids`` (sets of the ids
-#: of the posts and pages they are on).
+#: of the posts and pages they are on), ``previous_statuses`` ({comment id: the status
+#: it had}).
 comments_moderated = Signal()
 
 #: Sent after comments were deleted for good (Delete permanently, Empty Spam or Trash),
