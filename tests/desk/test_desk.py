@@ -310,6 +310,7 @@ class TestBadInput:
             {"action": "approve"},
             {"action": "nonsense", "ids": ["1"]},
             {"action": "approve", "ids": ["abc"]},
+            {"action": "approve", "ids": ["9" * 30]},
             {"action": "reply", "ids": ["1", "2"]},
             {"token": "forged"},
         ],

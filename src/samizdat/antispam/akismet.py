@@ -10,7 +10,6 @@ comment is judged by the other checks alone, and the log says so once a minute.
 from __future__ import annotations
 
 import logging
-import time
 from functools import cache
 
 import httpx
@@ -19,9 +18,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from samizdat.antispam.checks import Check, Result, Submission, Verdict
+from samizdat.antispam.degrade import warn_once_a_minute
 
 log = logging.getLogger(__name__)
-_last_complaint = 0.0
 
 
 def configured() -> bool:
@@ -73,14 +72,6 @@ def _arguments(comment) -> dict:
     }
 
 
-def _complain(what: str) -> None:
-    global _last_complaint
-    now = time.time()
-    if now - _last_complaint > 60:
-        _last_complaint = now
-        log.warning("Akismet %s failed; going on without it", what, exc_info=True)
-
-
 class Akismet(Check):
     """Ask Akismet (when configured): "discard" is spam, "spam" holds."""
 
@@ -94,7 +85,7 @@ class Akismet(Check):
         try:
             answer = client().comment_check(**_arguments(submission.comment))
         except akismet.AkismetError:
-            _complain("comment-check")
+            warn_once_a_minute(log, "Akismet comment-check")
             return []
         if answer == akismet.CheckResponse.DISCARD:
             return [Result(Verdict.SPAM, _("Akismet says blatant spam"))]
@@ -116,7 +107,7 @@ def report(comments, *, spam: bool) -> None:
                 method = client().submit_spam if spam else client().submit_ham
                 method(**_arguments(comment))
             except akismet.AkismetError:
-                _complain("submit-spam" if spam else "submit-ham")
+                warn_once_a_minute(log, "Akismet submit-spam" if spam else "Akismet submit-ham")
                 return
 
     transaction.on_commit(send)

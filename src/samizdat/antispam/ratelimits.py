@@ -21,10 +21,10 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils.translation import ngettext
 
+from samizdat.antispam.degrade import warn_once_a_minute
 from samizdat.discussion.moderation import CommentRejected
 
 log = logging.getLogger(__name__)
-_last_complaint = 0.0
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,6 @@ def buckets(comment) -> list[tuple[str, Limit]]:
 
 def check_rate(comment) -> None:
     """Count the comment; raise CommentRejected when a limit is exceeded."""
-    global _last_complaint
     cache = caches["ratelimits"]
     now = time.time()
     for name, limit in buckets(comment):
@@ -79,11 +78,7 @@ def check_rate(comment) -> None:
             cache.add(key, 0, timeout=limit.seconds * 2)
             used = cache.incr(key)
         except Exception:  # the cache is down: slower protection, never a refused reader
-            if now - _last_complaint > 60:
-                _last_complaint = now
-                log.warning(
-                    "comment rate limits skipped: the ratelimits cache failed", exc_info=True
-                )
+            warn_once_a_minute(log, "the ratelimits cache (comment rate limits)")
             return
         if used > limit.count:
             wait = max(1, math.ceil((window + 1) * limit.seconds - now))

@@ -110,7 +110,8 @@ def _answer(request: HttpRequest, outcome=None, error: str | None = None) -> Htt
 @staff_member_required
 def act(request: HttpRequest) -> HttpResponse:
     """Approve, unapprove, spam, trash, restore, delete, edit or reply; one or many."""
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    # Digits only, and short enough for a database integer: anything else is ignored.
+    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit() and len(v) <= 18]
     action = request.POST.get("action", "")
     if not ids:
         return _answer(request, error="Select one or more comments first.")
