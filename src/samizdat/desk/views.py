@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from samizdat.core.redirects import local_url
 from samizdat.desk import services
 from samizdat.publishing.models import Page, Post
 
@@ -22,12 +22,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 def _back(request: HttpRequest) -> str:
-    url = request.POST.get("next", "")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return reverse("desk:queue")
+    return local_url(request, request.POST.get("next")) or reverse("desk:queue")
 
 
 @require_GET

@@ -15,12 +15,9 @@ from samizdat.identity import services
 class AccountAdapter(DefaultAccountAdapter):
     def is_safe_url(self, url):
         # Only this site: the default also trusts ALLOWED_HOSTS, which may hold "*".
-        from django.utils.http import url_has_allowed_host_and_scheme
+        from samizdat.core.redirects import local_url
 
-        request = self.request
-        return bool(url) and url_has_allowed_host_and_scheme(
-            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
+        return local_url(self.request, url) is not None
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

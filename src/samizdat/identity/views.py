@@ -10,23 +10,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from samizdat.core.csrf import origin_checked
+from samizdat.core.redirects import local_url
 from samizdat.identity import services
 from samizdat.identity.app_settings import app_settings
 from samizdat.identity.avatars import avatar_svg
-
-
-def _safe_next(request: HttpRequest, url: str | None) -> str | None:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return None
 
 
 def render_popup_page(
@@ -68,7 +61,7 @@ def login_start(request: HttpRequest) -> HttpResponse:
     back = entry.get_absolute_url() + "#respond" if entry else reverse("publishing:home")
     if entry is not None:
         services.stash_draft(request, entry, request.POST)
-    next_url = _safe_next(request, request.POST.get("next"))
+    next_url = local_url(request, request.POST.get("next"))
     if next_url is None:
         return _problem(
             request,
@@ -184,7 +177,7 @@ def logout(request: HttpRequest) -> HttpResponse:
         services.stash_draft(request, entry, request.POST)
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"identity": None, "csrf_token": get_token(request)})
-    next_url = _safe_next(request, request.POST.get("next")) or reverse("publishing:home")
+    next_url = local_url(request, request.POST.get("next")) or reverse("publishing:home")
     return HttpResponseRedirect(next_url.split("#")[0] + "#respond")
 
 
