@@ -198,6 +198,17 @@ class TestActions:
         pending.refresh_from_db()
         assert pending.status == "pending"
 
+    def test_staff_reply_below_the_maximum_depth_joins_the_siblings(
+        self, desk, post, make_comment
+    ):
+        parent = None
+        for _ in range(5):
+            parent = make_comment(post, parent=parent)
+        assert parent.depth == 5
+        act(desk, "reply", parent, body="Deep answer.")
+        reply = Comment.objects.get(body="Deep answer.")
+        assert reply.depth == 5 and reply.parent_id == parent.parent_id
+
     def test_quick_edit_checks_fields_and_undoes(self, desk, post, make_comment):
         comment = make_comment(post, body="Teh typo", author_name="Ann")
         bad = act(

@@ -83,7 +83,14 @@ def resolve_parent(entry: Post | Page, parent_id: int | None) -> Comment | None:
             ),
             field="parent",
         )
-    # A reply below the maximum depth joins its parent's siblings, as in WordPress.
+    return attach_point(parent)
+
+
+def attach_point(parent: Comment) -> Comment:
+    """Return the comment a reply to ``parent`` hangs from: no deeper than the maximum.
+
+    A reply below the maximum depth joins its parent's siblings, as in WordPress.
+    """
     while parent.depth >= app_settings.MAX_DEPTH and parent.parent_id is not None:
         parent = parent.parent
     return parent
@@ -220,13 +227,10 @@ def staff_reply(parent: Comment, body: str, user) -> Comment:
             moderate([parent], CommentStatus.APPROVED)
         elif parent.status != CommentStatus.APPROVED:
             raise ValueError("only approved or pending comments can be replied to")
-        holder = parent
-        while holder.depth >= app_settings.MAX_DEPTH and holder.parent_id is not None:
-            holder = holder.parent
         reply = Comment(
             post_id=parent.post_id,
             page_id=parent.page_id,
-            parent=holder,
+            parent=attach_point(parent),
             body=body,
             author_name=user.get_full_name() or user.get_username(),
             author_email=user.email,

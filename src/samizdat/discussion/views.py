@@ -43,7 +43,6 @@ def post_comment_view(request: HttpRequest) -> HttpResponse:
                 # text, forget the parent: the next press posts it as a new comment.
                 form.data = form.data.copy()
                 form.data["parent_id"] = ""
-                form.cleaned_data["parent_id"] = None
             form.add_error(None, rejection.message)
         else:
             if comment.status == CommentStatus.PENDING:
