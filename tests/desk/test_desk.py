@@ -149,6 +149,15 @@ class TestActions:
         assert comment.status == CommentStatus.APPROVED
         assert "Borderline" in reader_sees(post)
 
+    def test_counts_answered_are_the_queue_shown(self, desk, post, make_post, make_comment):
+        mine = make_comment(post, status=CommentStatus.PENDING)
+        make_comment(make_post(), status=CommentStatus.PENDING)
+        data = act(
+            desk, "approve", mine, json_mode=True, next=f"{DESK}?status=pending&post={post.pk}"
+        ).json()
+        assert data["counts"]["pending"] == 0 and data["counts"]["approved"] == 1
+        assert data["pending"] == 1, "the badge counts the whole site"
+
     def test_not_spam_and_restore_put_back_what_was(self, desk, post, make_comment):
         pending = make_comment(post, status=CommentStatus.PENDING)
         approved = make_comment(post)

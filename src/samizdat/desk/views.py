@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -89,7 +91,10 @@ def _answer(request: HttpRequest, outcome=None, error: str | None = None) -> Htt
                 "rows": rows,
                 "undo": outcome.undo if outcome else None,
                 "removed": outcome.removed if outcome else [],
-                "counts": services.queue_counts(),
+                # The counts of the queue the moderator is looking at (one post's, perhaps),
+                # and the site's pending count for the badge.
+                "counts": services.queue_counts(_queue_of(_back(request))),
+                "pending": services.pending_count(),
             },
             status=200 if error is None else 400,
         )
@@ -99,6 +104,11 @@ def _answer(request: HttpRequest, outcome=None, error: str | None = None) -> Htt
         "undo": outcome.undo if outcome else None,
     }
     return HttpResponseRedirect(_back(request))
+
+
+def _queue_of(url: str) -> services.QueueFilter:
+    """The queue a desk URL shows (its status, post or page, search)."""
+    return services.QueueFilter.from_query(QueryDict(urlsplit(url).query))
 
 
 @require_POST

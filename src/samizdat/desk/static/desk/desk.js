@@ -45,7 +45,7 @@
     }
   }
 
-  function updateCounts(counts) {
+  function updateCounts(counts, pending) {
     if (!counts) return;
     Object.keys(counts).forEach(function (key) {
       desk.querySelectorAll('[data-count="' + key + '"]').forEach(function (el) {
@@ -53,8 +53,8 @@
       });
     });
     document.querySelectorAll("[data-pending-badge]").forEach(function (el) {
-      el.textContent = counts.pending;
-      el.hidden = !counts.pending;
+      el.textContent = pending;
+      el.hidden = !pending;
     });
   }
 
@@ -96,7 +96,7 @@
     }).then(function (data) {
       if (!data.ok) { say(data.message, true); return; }
       swap(data);
-      updateCounts(data.counts);
+      updateCounts(data.counts, data.pending);
       lastUndo = data.undo || null;
       say(data.message, false, data.undo);
     }).catch(function (error) { say(error.message, true); });
