@@ -207,9 +207,7 @@ class TestActions:
         pending.refresh_from_db()
         assert pending.status == "pending"
 
-    def test_staff_reply_below_the_maximum_depth_joins_the_siblings(
-        self, desk, post, make_comment
-    ):
+    def test_staff_reply_below_the_maximum_depth_joins_the_siblings(self, desk, post, make_comment):
         parent = None
         for _ in range(5):
             parent = make_comment(post, parent=parent)

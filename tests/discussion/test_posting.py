@@ -170,7 +170,7 @@ class TestBadInput:
         )
         assert client.post(URL, comment_data(post_id=future.pk)).status_code == 404
 
-    @pytest.mark.parametrize("post_id", ["", "abc", "999999"])
+    @pytest.mark.parametrize("post_id", ["", "abc", "999999", "9" * 30, "-1"])
     def test_missing_or_unknown_post_is_404(self, client, post, comment_data, post_id):
         assert client.post(URL, comment_data(post_id=post_id)).status_code == 404
 

@@ -64,6 +64,8 @@ def _target(request: HttpRequest) -> Post | Page | None:
         pk = int(request.POST.get(field, ""))
     except ValueError:
         return None
+    if not 0 < pk < 2**63:  # beyond a database integer: no such post, not an OverflowError
+        return None
     # Draft and private posts do not exist for readers, as their pages do not.
     entry = queryset.filter(pk=pk).first()
     if isinstance(entry, Post) and not is_unlocked(request, entry):
