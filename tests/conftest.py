@@ -21,10 +21,12 @@ def _fresh_site_generation():
     committed, so no invalidation ran for them."""
     from django.core.cache import caches
 
+    from samizdat.antispam import learning
     from samizdat.pagecache.store import store
 
     store.invalidate()
     caches["ratelimits"].clear()
+    learning.forget()  # the model this process read may be a rolled-back test's
 
 
 @pytest.fixture

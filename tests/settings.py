@@ -32,3 +32,5 @@ SOCIALACCOUNT_PROVIDERS["facebook"]["GRAPH_API_URL"] = (  # noqa: F405
 
 # Rate limits count in memory per test process; tests/conftest.py clears them per test.
 CACHES["ratelimits"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}  # noqa: F405
+# Tests that retrain say so; the rest must not start training threads.
+SAMIZDAT_SPAM_AUTOTRAIN = "off"

@@ -24,7 +24,7 @@ COMMANDS: dict[str, list[tuple[str, str]]] = {
     ],
     "Comments": [
         ("empty_trash", "Delete spam and trash older than SAMIZDAT_TRASH_DAYS (run daily)."),
-        ("spam", "`spam check`: judge comments given as JSON lines on standard input."),
+        ("spam", "`spam train`: relearn from decisions; `spam check`: judge JSON lines."),
     ],
     "Logins": [
         ("providers", "Add, list or remove the login providers on the comment form."),

@@ -311,6 +311,14 @@ SAMIZDAT_COMMENTS_RATE_AUTHOR = os.environ.get("SAMIZDAT_COMMENTS_RATE_AUTHOR", 
 # Akismet, optional: checks comments and learns from the desk's Spam / Not spam when set.
 SAMIZDAT_AKISMET_KEY = os.environ.get("SAMIZDAT_AKISMET_KEY", "")
 SAMIZDAT_AKISMET_SITE_URL = os.environ.get("SAMIZDAT_AKISMET_SITE_URL", "")
+# A proof-of-work challenge (ALTCHA, served from this site) on the comment form: "on"
+# for a site under attack.
+SAMIZDAT_COMMENTS_CHALLENGE = os.environ.get("SAMIZDAT_COMMENTS_CHALLENGE", "off")
+# The learned filter: a score at or above SPAM files a comment as spam, above HOLD holds it.
+SAMIZDAT_SPAM_SCORE = float(os.environ.get("SAMIZDAT_SPAM_SCORE", "0.6"))
+SAMIZDAT_SPAM_HOLD_SCORE = float(os.environ.get("SAMIZDAT_SPAM_HOLD_SCORE", "0.4"))
+# Retrain the learned filter after moderators' decisions: "thread", "inline" or "off".
+SAMIZDAT_SPAM_AUTOTRAIN = os.environ.get("SAMIZDAT_SPAM_AUTOTRAIN", "thread")
 # Spam and trash are deleted for good this many days after they went there (empty_trash).
 SAMIZDAT_TRASH_DAYS = int(os.environ.get("SAMIZDAT_TRASH_DAYS", "30"))
 

@@ -42,3 +42,32 @@ def test_bad_lines_are_reported_and_the_rest_checked(monkeypatch):
     assert results[0]["line"] == 1 and results[0]["error"]
     assert results[1]["line"] == 2 and "body" in results[1]["error"]
     assert results[2]["verdict"] == "pass"
+
+
+def test_check_gives_the_learned_score(monkeypatch, post):
+    from samizdat.antispam import learning
+    from samizdat.discussion.models import Comment, CommentStatus
+
+    Comment.objects.bulk_create(
+        Comment(
+            post=post,
+            author_name="A",
+            body=f"{text} {n}",
+            status=CommentStatus.SPAM if spam else CommentStatus.APPROVED,
+        )
+        for n in range(25)
+        for text, spam in (
+            ("subscribe to my channel for free gift cards", True),
+            ("the argument about the decrees of 1917 holds", False),
+        )
+    )
+    learning.train()
+    code, results = check(
+        monkeypatch,
+        json.dumps({"body": "free gift cards, subscribe to my channel"}),
+        json.dumps({"body": "the decrees of 1917 argument"}),
+    )
+    assert code == 0
+    assert results[0]["verdict"] == "spam" and results[0]["score"] > 0.6
+    assert results[0]["reasons"][0].startswith("spam: learned filter, score")
+    assert results[1]["verdict"] == "pass" and results[1]["score"] < 0.4

@@ -17,6 +17,10 @@ class AntispamConfig(AppConfig):
 
         comments_moderated.connect(receivers.report_decision, dispatch_uid="antispam-report")
 
+        from samizdat.interchange.signals import import_committed
+
+        import_committed.connect(receivers.learn_from_import, dispatch_uid="antispam-import")
+
         from django.db.models.signals import post_delete, post_save
 
         from samizdat.antispam.models import SpamKey

@@ -97,6 +97,31 @@ class Timing(Check):
         return []
 
 
+class ProofOfWork(Check):
+    """With the challenge on (a site under attack), a comment must carry its answer.
+
+    No answer, or one that expired, holds the comment: a reader without JavaScript, or
+    with a tab open for hours, waits for a moderator instead of losing the comment. A
+    forged answer, or one used before, is a bot's.
+    """
+
+    def check(self, submission: Submission) -> list[Result]:
+        from samizdat.antispam import challenge
+
+        if not app_settings.CHALLENGE:
+            return []
+        outcome = challenge.judge(submission.data.get(challenge.FIELD) or "")
+        if outcome == "missing":
+            return [Result(Verdict.HOLD, _("no proof of work (the challenge is on)"))]
+        if outcome == "expired":
+            return [Result(Verdict.HOLD, _("proof of work expired"))]
+        if outcome == "forged":
+            return [Result(Verdict.SPAM, _("proof of work not valid"))]
+        if outcome == "replayed":
+            return [Result(Verdict.SPAM, _("proof of work used before"))]
+        return []
+
+
 _LINK_RE = re.compile(r"https?://|\bwww\.|<a\s", re.IGNORECASE)
 
 
@@ -136,3 +161,34 @@ class LinksAndKeys(Check):
                         Result(verdict, f"{what} \u201c{key}\u201d ({', '.join(where)})")
                     )
         return results
+
+
+class LearnedFilter(Check):
+    """Score the comment with the model learned from this site's decisions.
+
+    A high score files it as spam, a middling one holds it. Until the site has enough
+    decisions to learn from, it passes every comment; a stored model that cannot be
+    read holds them all (and says so in the log) rather than letting spam through.
+    """
+
+    content = True
+
+    def check(self, submission: Submission) -> list[Result]:
+        from samizdat.antispam import degrade, learning
+
+        comment = submission.comment
+        try:
+            model = learning.current()
+        except learning.ModelError:
+            degrade.warn_once_a_minute(learning.log, "reading the learned spam filter")
+            return [Result(Verdict.HOLD, _("learned filter unreadable"))]
+        if model is None:
+            return []
+        score = model.score(learning.comment_features(comment))
+        comment.spam_score = round(score, 4)
+        reason = _("learned filter, score %(score).2f") % {"score": score}
+        if score >= app_settings.SPAM_SCORE:
+            return [Result(Verdict.SPAM, reason)]
+        if score >= app_settings.HOLD_SCORE:
+            return [Result(Verdict.HOLD, reason)]
+        return []

@@ -32,3 +32,23 @@ class SpamKey(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class SpamModel(models.Model):
+    """The learned filter as last trained: one row, read by every worker."""
+
+    created_at = models.DateTimeField(_("trained"), auto_now_add=True)
+    spam_examples = models.PositiveIntegerField(_("spam examples"))
+    ham_examples = models.PositiveIntegerField(_("approved examples"))
+    abstains = models.BooleanField(
+        _("too few examples"),
+        help_text=_("Too few examples to learn from: the filter passes every comment."),
+    )
+    data = models.BinaryField(_("model"), blank=True)
+
+    class Meta:
+        verbose_name = _("learned spam filter")
+        verbose_name_plural = _("learned spam filter")
+
+    def __str__(self) -> str:
+        return f"{self.spam_examples} spam, {self.ham_examples} approved"

@@ -1,6 +1,8 @@
 """Signal receivers of the antispam app, connected in ``AntispamConfig.ready()``."""
 
-from samizdat.antispam import pipeline, ratelimits
+from django.db import transaction
+
+from samizdat.antispam import learning, pipeline, ratelimits
 from samizdat.antispam.checks import Verdict
 from samizdat.discussion.models import CommentStatus
 
@@ -21,13 +23,27 @@ def check_comment(sender, comment, request, **kwargs):
 
 
 def report_decision(sender, comments, status, previous_statuses=None, **kwargs):
-    """A moderator's Spam, or Not spam, teaches the outside filter (Akismet, if on)."""
+    """A moderator's Spam, or Not spam, teaches the learned filter and Akismet (if on)."""
     from samizdat.antispam import akismet
 
     previous_statuses = previous_statuses or {}
+    teaches = status in (CommentStatus.SPAM, CommentStatus.APPROVED) or any(
+        previous_statuses.get(c.pk) in (CommentStatus.SPAM, CommentStatus.APPROVED)
+        for c in comments
+    )
+    if teaches:
+        transaction.on_commit(learning.schedule_retrain)
     if status == CommentStatus.SPAM:
         akismet.report([c for c in comments if previous_statuses.get(c.pk) != status], spam=True)
     elif status in (CommentStatus.APPROVED, CommentStatus.PENDING):
         akismet.report(
             [c for c in comments if previous_statuses.get(c.pk) == CommentStatus.SPAM], spam=False
         )
+
+
+def learn_from_import(sender, report, **kwargs):
+    """Imported comments carry their old site's decisions: learn from them now.
+
+    Inline, not in a thread: an import from the command line exits when it is done.
+    """
+    learning.retrain_now()

@@ -16,7 +16,7 @@ from django.urls import reverse
 GROUPS = [
     ("Writing", [("publishing", "Post"), ("publishing", "Page"), ("publishing", "Category"),
                  ("publishing", "Tag")]),
-    ("Comments", [("discussion", "Comment")]),
+    ("Comments", [("discussion", "Comment"), ("antispam", "SpamKey"), ("antispam", "SpamModel")]),
     ("Import and export", [("interchange", "ImportedObject")]),
     ("Login providers", [("socialaccount", "SocialApp")]),
     ("People", [("auth", "User"), ("auth", "Group")]),

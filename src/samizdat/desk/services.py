@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core import signing
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Lower
+from django.db.models import Count, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -138,12 +138,18 @@ def queue(filter: QueueFilter) -> QuerySet[Comment]:
     comments = in_status(filter.status).filter(**filter.entry_filter)
     if filter.search:
         comments = comments.filter(search_filter(filter.search))
+    if filter.status == CommentStatus.SPAM:
+        # Most doubtful first, through comment_spam_score_idx: a reader's comment filed as
+        # spam is near the top, sure spam at the bottom, unscored spam last.
+        order = [Coalesce("spam_score", Value(2.0)), "-created_at", "-id"]
+    else:
+        order = ["-created_at", "-id"]
     return (
         comments.select_related("post", "page", "parent", "user")
         .defer("post__body", "post__body_html", "post__excerpt", "post__excerpt_html")
         .defer("page__body", "page__body_html")
         .defer("parent__body", "parent__body_html", "parent__user_agent")
-        .order_by("-created_at", "-id")
+        .order_by(*order)
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -111,6 +112,8 @@ class Comment(models.Model):
     # When moderation last changed the status: Spam and Trash empty themselves this
     # long after a comment went there (SAMIZDAT_TRASH_DAYS), not after it was written.
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The learned spam filter's probability that this is spam, when it scored it.
+    spam_score = models.FloatField(_("spam score"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("date"), default=timezone.now)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
@@ -160,6 +163,15 @@ class Comment(models.Model):
                     name=f"comment_{status}_queue_idx",
                 )
                 for status in ("pending", "spam", "trash")
+            ),
+            # The Spam queue, most doubtful first: a real comment filed there is found
+            # near the top. Unscored spam (imported, or filed before a model) goes last.
+            models.Index(
+                Coalesce("spam_score", Value(2.0)),
+                F("created_at").desc(),
+                F("id").desc(),
+                condition=models.Q(status="spam"),
+                name="comment_spam_score_idx",
             ),
         ]
 

@@ -14,7 +14,7 @@ from lxml import etree
 
 from samizdat.discussion.models import Comment, CommentFormat, CommentStatus, render_comment
 from samizdat.discussion.services import refresh_comment_counts
-from samizdat.interchange import bulk
+from samizdat.interchange import bulk, signals
 from samizdat.interchange.importers import ImportReport
 from samizdat.interchange.models import ImportedObject, LegacyURL
 from samizdat.interchange.wxr import SkipLeadingJunk, stream, xml_error
@@ -136,6 +136,9 @@ class DisqusImporter:
                     raise _DryRun
                 # Comments were written in bulk, without the signals that tell the page cache.
                 transaction.on_commit(invalidate_pages)
+                transaction.on_commit(
+                    lambda: signals.import_committed.send(type(self), report=self.report)
+                )
         except _DryRun:
             pass
         except etree.XMLSyntaxError as exc:

@@ -22,7 +22,7 @@ from samizdat.discussion.models import (
     render_comment,
 )
 from samizdat.discussion.services import refresh_comment_counts
-from samizdat.interchange import bulk, wxr
+from samizdat.interchange import bulk, signals, wxr
 from samizdat.interchange.background import BackgroundReader
 from samizdat.interchange.models import ImportedObject, LegacyURL
 from samizdat.pagecache.store import invalidate as invalidate_pages
@@ -177,6 +177,9 @@ class WxrImporter:
                     raise _DryRun
                 # Rows were written in bulk, without the signals that tell the page cache.
                 transaction.on_commit(invalidate_pages)
+                transaction.on_commit(
+                    lambda: signals.import_committed.send(type(self), report=self.report)
+                )
         except _DryRun:
             pass
         else:
