@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core import signing
-from django.db.models import Count, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Count, F, Func, Q, QuerySet, Sum
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -133,6 +133,9 @@ def search_filter(text: str) -> Q:
     return query
 
 
+SPAM_ORDER = Func(F("spam_score"), template="COALESCE(%(expressions)s, 2.0)")
+
+
 def queue(filter: QueueFilter) -> QuerySet[Comment]:
     """The comments of a queue, newest first, with what a row shows."""
     comments = in_status(filter.status).filter(**filter.entry_filter)
@@ -140,8 +143,10 @@ def queue(filter: QueueFilter) -> QuerySet[Comment]:
         comments = comments.filter(search_filter(filter.search))
     if filter.status == CommentStatus.SPAM:
         # Most doubtful first, through comment_spam_score_idx: a reader's comment filed as
-        # spam is near the top, sure spam at the bottom, unscored spam last.
-        order = [Coalesce("spam_score", Value(2.0)), "-created_at", "-id"]
+        # spam is near the top, sure spam at the bottom, unscored spam last. The 2.0 is
+        # written into the SQL, as in the index: SQLite matches an index's expression
+        # only to the same expression, and a bound parameter is not the same.
+        order = [SPAM_ORDER.asc(), "-created_at", "-id"]
     else:
         order = ["-created_at", "-id"]
     return (
