@@ -117,31 +117,43 @@ def accuracy(videos, folds: int) -> None:
     print(overall.line("held out: the three together"))
 
 
-def speed(videos, comments_wanted: int, keys: int) -> None:
+def store_decided(rows, count: int, title: str) -> None:
+    """Store ``count`` comments cycled from ``rows``, each with its label as its status."""
     from django.utils import timezone
+
+    from samizdat.discussion.models import Comment, CommentStatus
+    from samizdat.publishing.models import Post, PostStatus
+
+    post = Post.objects.create(
+        title=title, status=PostStatus.PUBLISHED, published_at=timezone.now(), body="."
+    )
+    Comment.objects.bulk_create(
+        (
+            Comment(
+                post=post,
+                author_name=rows[n % len(rows)][0],
+                # Each copy differs a little, as real comments do.
+                body=rows[n % len(rows)][1] + (f" #{n // len(rows)}" if n >= len(rows) else ""),
+                status=CommentStatus.SPAM if rows[n % len(rows)][2] else CommentStatus.APPROVED,
+            )
+            for n in range(count)
+        ),
+        batch_size=2000,
+    )
+
+
+def speed(videos, comments_wanted: int, keys: int) -> None:
 
     from samizdat.antispam import learning, pipeline, tokens
     from samizdat.antispam.models import SpamKey
-    from samizdat.discussion.models import Comment, CommentStatus
-    from samizdat.publishing.models import Post, PostStatus
+    from samizdat.discussion.models import Comment
 
     SpamKey.objects.bulk_create(
         SpamKey(kind="moderation" if n % 2 else "disallowed", text=f"key-{n:04d}-word")
         for n in range(keys)
     )
     rows = [row for rows in videos.values() for row in rows]
-    post = Post.objects.create(
-        title="Bench", status=PostStatus.PUBLISHED, published_at=timezone.now(), body="."
-    )
-    Comment.objects.bulk_create(
-        Comment(
-            post=post,
-            author_name=author,
-            body=body,
-            status=CommentStatus.SPAM if spam else CommentStatus.APPROVED,
-        )
-        for author, body, spam in rows
-    )
+    store_decided(rows, len(rows), "Bench")
     training = learning.train()
     print(
         f"model: trained on {training.spam} spam and {training.ham} approved comments "
@@ -180,30 +192,10 @@ def training_cost(videos, count: int) -> None:
     """Time ``learning.train()`` on ``count`` decided comments (the corpus, cycled)."""
     import resource
 
-    from django.utils import timezone
-
     from samizdat.antispam import learning
     from samizdat.antispam.models import SpamModel
-    from samizdat.discussion.models import Comment, CommentStatus
-    from samizdat.publishing.models import Post, PostStatus
 
-    rows = [row for rows in videos.values() for row in rows]
-    post = Post.objects.create(
-        title="Training", status=PostStatus.PUBLISHED, published_at=timezone.now(), body="."
-    )
-    Comment.objects.bulk_create(
-        (
-            Comment(
-                post=post,
-                author_name=rows[n % len(rows)][0],
-                # Each copy differs a little, as real comments do.
-                body=f"{rows[n % len(rows)][1]} #{n // len(rows)}",
-                status=CommentStatus.SPAM if rows[n % len(rows)][2] else CommentStatus.APPROVED,
-            )
-            for n in range(count)
-        ),
-        batch_size=2000,
-    )
+    store_decided([row for rows in videos.values() for row in rows], count, "Training")
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     training = learning.train()
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
