@@ -94,3 +94,90 @@ def comment_data(post):
         return {key: value for key, value in values.items() if value is not None}
 
     return data
+
+
+@pytest.fixture
+def run_tasks(db):
+    """Run what the task queue holds now with the real worker (``samizdat worker --batch``).
+
+    ``due=True`` first makes every waiting task due (a clock moved past its backoff).
+    """
+    from django.core.management import call_command
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    def run(due: bool = False):
+        if due:
+            DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(
+                run_after=timezone.now()
+            )
+        call_command("worker", "--batch")
+        return DBTaskResult.objects.order_by("enqueued_at")
+
+    return run
+
+
+class MailServer:
+    """A real SMTP server on loopback (aiosmtpd), keeping what it receives.
+
+    ``messages`` are parsed with the modern email policy: headers decoded and unfolded,
+    ``text(message)`` gives the plain-text part.
+    """
+
+    def __init__(self):
+        self.messages = []
+        self.port = _free_port()
+        self.controller = None
+
+    def start(self):
+        import email
+        import email.policy
+
+        from aiosmtpd.controller import Controller
+
+        outer = self
+
+        class Keep:
+            async def handle_DATA(self, server, session, envelope):
+                outer.messages.append(
+                    email.message_from_bytes(envelope.content, policy=email.policy.default)
+                )
+                return "250 Message accepted for delivery"
+
+        # A stopped controller cannot start again: each start is a new one, same port.
+        self.controller = Controller(Keep(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def to(self, address: str):
+        return [m for m in self.messages if address in m["To"]]
+
+    @staticmethod
+    def text(message) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(settings):
+    """Mail goes by SMTP to a server on loopback; its messages are ``smtp.messages``."""
+    server = MailServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()

@@ -14,7 +14,8 @@ import sys
 COMMANDS: dict[str, list[tuple[str, str]]] = {
     "Run the site": [
         ("demo", "Fill an empty database with a demo site and serve it (no setup needed)."),
-        ("serve", "Apply migrations, then serve samizdat with granian."),
+        ("serve", "Apply migrations, then serve samizdat with granian and a task worker."),
+        ("worker", "Run background tasks (mail, webhooks, spam training) on their own."),
     ],
     "Move in and out": [
         ("import_wxr", "Import posts, pages, comments and authors from a WordPress export."),
@@ -55,7 +56,7 @@ HIDDEN = {
 #: Commands that read or write the site's tables: refused plainly before ``migrate``.
 NEED_TABLES = {
     "createsuperuser", "changepassword", "import_wxr", "import_disqus", "export_wxr",
-    "export_json", "providers", "clearsessions", "empty_trash", "spam",
+    "export_json", "providers", "clearsessions", "empty_trash", "spam", "worker",
 }  # fmt: skip
 
 

@@ -82,6 +82,11 @@ INSTALLED_APPS = [
     "samizdat.pagecache",
     "samizdat.desk",
     "samizdat.antispam",
+    "samizdat.notifications",
+    "samizdat.webhooks",
+    # The task queue: django-tasks, its tasks kept in the site's database.
+    "django_tasks",
+    "django_tasks_db",
     # Before allauth, so that its templates override allauth's.
     "samizdat.identity",
     "allauth",
@@ -319,6 +324,16 @@ SAMIZDAT_SPAM_SCORE = float(os.environ.get("SAMIZDAT_SPAM_SCORE", "0.6"))
 SAMIZDAT_SPAM_HOLD_SCORE = float(os.environ.get("SAMIZDAT_SPAM_HOLD_SCORE", "0.4"))
 # Retrain the learned filter after moderators' decisions: "thread", "inline" or "off".
 SAMIZDAT_SPAM_AUTOTRAIN = os.environ.get("SAMIZDAT_SPAM_AUTOTRAIN", "thread")
+# The task queue (django-tasks, database backend): a running task older than this
+# (seconds) is taken for lost with its worker, and queued again.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+SAMIZDAT_TASK_TIMEOUT = int(os.environ.get("SAMIZDAT_TASK_TIMEOUT", "900"))
+# Links in mail are made from this address (https://... in production).
+SAMIZDAT_SITE_URL = os.environ.get("SAMIZDAT_SITE_URL", "http://localhost:8000")
+# At most one mail per subscriber per post this often (minutes), listing what came since.
+SAMIZDAT_NOTIFY_BATCH_MINUTES = float(os.environ.get("SAMIZDAT_NOTIFY_BATCH_MINUTES", "10"))
+# Webhooks may call private and loopback addresses only when this is on.
+SAMIZDAT_WEBHOOKS_ALLOW_PRIVATE = env_bool("SAMIZDAT_WEBHOOKS_ALLOW_PRIVATE")
 # Spam and trash are deleted for good this many days after they went there (empty_trash).
 SAMIZDAT_TRASH_DAYS = int(os.environ.get("SAMIZDAT_TRASH_DAYS", "30"))
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("identity/", include("samizdat.identity.urls")),
     path("comments/", include("samizdat.antispam.urls")),
+    path("mail/", include("samizdat.notifications.urls")),
     path("", include("samizdat.discussion.urls")),
     # Publishing last: its page URLs are a catch-all for /<path>/.
     path("", include("samizdat.publishing.urls")),

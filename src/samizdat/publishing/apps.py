@@ -7,3 +7,13 @@ class PublishingConfig(AppConfig):
     name = "samizdat.publishing"
     label = "publishing"
     verbose_name = "Publishing"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from samizdat.publishing import receivers
+        from samizdat.publishing.models import Post
+
+        post_save.connect(
+            receivers.schedule_going_live, sender=Post, dispatch_uid="publishing-go-live"
+        )

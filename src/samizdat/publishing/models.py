@@ -202,6 +202,8 @@ class Post(Entry):
     )
     # Approved top-level comments: how many pages of threads there are, without a COUNT.
     thread_count = models.PositiveIntegerField(_("approved threads"), default=0, editable=False)
+    # When the task queue announced the post going live (post_published): once only.
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PostQuerySet.as_manager()
 

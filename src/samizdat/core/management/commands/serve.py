@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
+import threading
+import time
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.core.management import call_command
@@ -37,10 +42,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-migrate", action="store_true", help="Do not apply migrations first."
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not run a task worker beside the web workers (run `samizdat worker`).",
+        )
 
     def handle(self, *args, **options):
         self.prepare(migrate=not options["no_migrate"])
-        self.serve(options["host"], options["port"], options["workers"], options["threads"])
+        with nullcontext() if options["no_worker"] else TaskWorker(self.stdout):
+            self.serve(options["host"], options["port"], options["workers"], options["threads"])
 
     def prepare(self, *, migrate: bool = True) -> None:
         """Bring the database and static files up to date."""
@@ -89,3 +100,47 @@ class Command(BaseCommand):
                     f"Cannot listen on {host}:{port}: {exc.strerror}. "
                     "Is another server running there? Choose another --port."
                 ) from exc
+
+
+class TaskWorker:
+    """``samizdat worker`` in a child process beside the web workers, restarted if it dies.
+
+    The child asks to be stopped when this process dies, however it dies (see
+    ``samizdat worker``), so no worker outlives the server.
+    """
+
+    def __init__(self, stdout):
+        self.stdout = stdout
+        self.process: subprocess.Popen | None = None
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.supervise, name="task-worker", daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        return False
+
+    def supervise(self) -> None:
+        delay = 1.0
+        while not self.stopping.is_set():
+            started = time.monotonic()
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "samizdat", "worker"],
+                env={**os.environ, "SAMIZDAT_WORKER_PARENT": str(os.getpid())},
+            )
+            code = self.process.wait()
+            if self.stopping.is_set():
+                return
+            # A worker that dies at once again and again is restarted less and less often.
+            delay = 1.0 if time.monotonic() - started > 60 else min(delay * 2, 60.0)
+            self.stdout.write(f"The task worker stopped (code {code}); restarting it.")
+            self.stopping.wait(delay)
