@@ -158,7 +158,7 @@ class MailServer:
 
     @staticmethod
     def text(message) -> str:
-        return message.get_body(preferencelist=("plain",)).get_content()
+        return message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
 
 
 def _free_port() -> int:

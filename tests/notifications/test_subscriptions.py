@@ -133,7 +133,9 @@ class TestCommentMail:
         run_tasks()
         (mail,) = smtp.to("ann@example.org")
         assert "A fair reply" in MailServer.text(mail)
-        assert mail["List-Unsubscribe"].strip().startswith("<http://localhost:8000/mail/unsubscribe/")
+        assert (
+            mail["List-Unsubscribe"].strip().startswith("<http://localhost:8000/mail/unsubscribe/")
+        )
         assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert mail["In-Reply-To"] == f"<post-{post.pk}@localhost>" == mail["References"]
         assert mail.is_multipart()
