@@ -322,8 +322,8 @@ SAMIZDAT_COMMENTS_CHALLENGE = os.environ.get("SAMIZDAT_COMMENTS_CHALLENGE", "off
 # The learned filter: a score at or above SPAM files a comment as spam, above HOLD holds it.
 SAMIZDAT_SPAM_SCORE = float(os.environ.get("SAMIZDAT_SPAM_SCORE", "0.6"))
 SAMIZDAT_SPAM_HOLD_SCORE = float(os.environ.get("SAMIZDAT_SPAM_HOLD_SCORE", "0.4"))
-# Retrain the learned filter after moderators' decisions: "thread", "inline" or "off".
-SAMIZDAT_SPAM_AUTOTRAIN = os.environ.get("SAMIZDAT_SPAM_AUTOTRAIN", "thread")
+# Retrain the learned filter after moderators' decisions: "queue", "inline" or "off".
+SAMIZDAT_SPAM_AUTOTRAIN = os.environ.get("SAMIZDAT_SPAM_AUTOTRAIN", "queue")
 # The task queue (django-tasks, database backend): a running task older than this
 # (seconds) is taken for lost with its worker, and queued again.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

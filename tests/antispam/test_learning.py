@@ -249,3 +249,19 @@ class TestImport:
         stored = SpamModel.objects.get()
         assert (stored.spam_examples, stored.ham_examples, stored.abstains) == (25, 25, False)
         assert check(SPAMMY)[1][0].verdict == Verdict.SPAM
+
+
+def test_decisions_queue_one_retraining_for_the_worker(
+    decided, settings, post, make_comment, admin_user, django_capture_on_commit_callbacks, run_tasks
+):
+    settings.SAMIZDAT_SPAM_AUTOTRAIN = "queue"
+    settings.SAMIZDAT_SPAM_RETRAIN_DELAY = 0
+    decided()
+    first, second = make_comment(post), make_comment(post)
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.perform("spam", [first.pk], admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        desk.perform("spam", [second.pk], admin_user)
+    results = list(run_tasks(due=True))
+    assert [r.task_path for r in results].count("samizdat.antispam.tasks.retrain") == 1
+    assert SpamModel.objects.get().spam_examples == 588

@@ -69,8 +69,8 @@ class AppSettings:
 
     @property
     def AUTOTRAIN(self) -> str:
-        """Retrain after decisions: "thread" (beside the request), "inline" or "off"."""
-        return self._setting("SAMIZDAT_SPAM_AUTOTRAIN", "thread")
+        """Retrain after decisions: "queue" (the task queue), "inline" or "off"."""
+        return self._setting("SAMIZDAT_SPAM_AUTOTRAIN", "queue")
 
     @property
     def RETRAIN_DELAY(self) -> float:

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connections, transaction
+from django.db import transaction
 
 from samizdat.antispam.app_settings import app_settings
 
@@ -314,36 +314,27 @@ def current() -> Model | None:
     return _loaded[1]
 
 
-# Retraining after moderators' decisions: one run per process at a time, started a
-# little after the first decision so that a burst of them trains once.
-_retrain_lock = threading.Lock()
-_retrain_thread: threading.Thread | None = None
-
-
 def schedule_retrain() -> None:
-    """Retrain soon, off the request (``SAMIZDAT_SPAM_AUTOTRAIN``: thread, inline, off)."""
-    global _retrain_thread
+    """Retrain soon, on the task queue (``SAMIZDAT_SPAM_AUTOTRAIN``: queue, inline, off).
+
+    Queued a little later than the decision, once: a burst of decisions trains once.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from samizdat.antispam.tasks import retrain
+    from samizdat.core.background import enqueue_once
+
     mode = app_settings.AUTOTRAIN
     if mode == "off":
         return
     if mode == "inline":
         retrain_now()
         return
-    with _retrain_lock:
-        if _retrain_thread is not None and _retrain_thread.is_alive():
-            return  # the coming run reads the decisions made until it starts
-        _retrain_thread = threading.Thread(
-            target=_retrain_later, name="samizdat-spam-training", daemon=True
-        )
-        _retrain_thread.start()
-
-
-def _retrain_later() -> None:
-    time.sleep(app_settings.RETRAIN_DELAY)
-    try:
-        retrain_now()
-    finally:
-        connections.close_all()
+    enqueue_once(
+        retrain, run_after=timezone.now() + timedelta(seconds=app_settings.RETRAIN_DELAY)
+    )
 
 
 def retrain_now() -> None:
