@@ -87,8 +87,7 @@ def test_cancel_reply_returns_focus_to_the_reply_link(essay_url, new_page):
 def test_focus_ring_on_post_comment_is_visible(essay_url, new_page):
     page = new_page()
     page.goto(essay_url)
-    page.get_by_role("textbox", name="Website").focus()
-    page.keyboard.press("Tab")  # the "save my name" box
+    page.get_by_role("checkbox", name="Notify me of new posts by email.").focus()
     page.keyboard.press("Tab")
     button = page.get_by_role("button", name="Post Comment")
     expect(button).to_be_focused()

@@ -332,9 +332,7 @@ def schedule_retrain() -> None:
     if mode == "inline":
         retrain_now()
         return
-    enqueue_once(
-        retrain, run_after=timezone.now() + timedelta(seconds=app_settings.RETRAIN_DELAY)
-    )
+    enqueue_once(retrain, run_after=timezone.now() + timedelta(seconds=app_settings.RETRAIN_DELAY))
 
 
 def retrain_now() -> None:
