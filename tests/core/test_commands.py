@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +22,7 @@ from samizdat.discussion.models import Comment, CommentStatus
 from samizdat.publishing.models import Page, Post
 
 SAMIZDAT = [sys.executable, "-m", "samizdat"]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db
@@ -244,3 +247,58 @@ def test_serve_refuses_a_busy_port(server_env):
         )
     assert result.returncode != 0
     assert f"Cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def worker_children(pid: int) -> list[int]:
+    """The `samizdat worker` processes started by the server process ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == pid and b"worker" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def test_serve_runs_a_task_worker_and_restarts_it(demo_server, server_env, tmp_path):
+    _base, process = demo_server
+    marker = tmp_path / "ran.txt"
+    env = {**server_env, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "samizdat.settings"}
+
+    def enqueue():
+        subprocess.run(
+            [sys.executable, "-c", "import django; django.setup(); "
+             "from tests.core.background_tasks import slow_write; "
+             f"slow_write.enqueue({str(marker)!r}, 0)"],
+            env=env, check=True, cwd=ROOT, timeout=60,
+        )  # fmt: skip
+
+    def wait_lines(count):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if marker.exists() and len(marker.read_text().splitlines()) >= count:
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"the worker did not run the task ({count})")
+
+    (first,) = worker_children(process.pid)
+    enqueue()
+    wait_lines(1)
+    os.kill(first, signal.SIGKILL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and worker_children(process.pid) in ([], [first]):
+        time.sleep(0.2)
+    (second,) = worker_children(process.pid)
+    assert second != first
+    enqueue()
+    wait_lines(2)
+    process.terminate()
+    process.wait(timeout=20)
+    time.sleep(0.5)
+    assert not Path(f"/proc/{second}").exists() or b"Z" in Path(f"/proc/{second}/stat").read_bytes()

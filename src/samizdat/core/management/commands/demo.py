@@ -47,4 +47,10 @@ class Command(ServeCommand):
                     "  Login: the demo login needs oidc-provider-mock "
                     "(pip install 'samizdat[demo]'); logins are off."
                 )
-            self.serve(options["host"], options["port"], options["workers"], options["threads"])
+            self.serve(
+                options["host"],
+                options["port"],
+                options["workers"],
+                options["threads"],
+                task_worker=not options["no_worker"],
+            )

@@ -50,8 +50,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.prepare(migrate=not options["no_migrate"])
-        with nullcontext() if options["no_worker"] else TaskWorker(self.stdout):
-            self.serve(options["host"], options["port"], options["workers"], options["threads"])
+        self.serve(
+            options["host"],
+            options["port"],
+            options["workers"],
+            options["threads"],
+            task_worker=not options["no_worker"],
+        )
 
     def prepare(self, *, migrate: bool = True) -> None:
         """Bring the database and static files up to date."""
@@ -60,10 +65,9 @@ class Command(BaseCommand):
         if not settings.WHITENOISE_USE_FINDERS:
             call_command("collectstatic", interactive=False, verbosity=0)
 
-    def serve(self, host: str, port: int, workers: int, threads: int = 1) -> None:
-        from granian import Granian
-        from granian.constants import Interfaces
-
+    def serve(
+        self, host: str, port: int, workers: int, threads: int = 1, *, task_worker: bool = True
+    ) -> None:
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be at least 1.")
         self.check_port(host, port)
@@ -77,6 +81,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Serving samizdat at http://{host}:{port}/ with granian, {workers} worker(s)."
         )
+        # The task worker (mail, webhooks, training) runs beside the web workers.
+        with TaskWorker(self.stdout) if task_worker else nullcontext():
+            self.run_granian(host, port, workers, threads)
+
+    def run_granian(self, host: str, port: int, workers: int, threads: int) -> None:
+        from granian import Granian
+        from granian.constants import Interfaces
+
         Granian(
             "samizdat.wsgi:application",
             address=host,
