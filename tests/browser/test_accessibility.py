@@ -27,6 +27,20 @@ def reader_pages():
         "not found": "/no/such/page/",
         "admin login": "/admin/login/",
     }
+    from samizdat.notifications import services, tokens
+
+    subscription = services.subscribe("reader@example.org", post=essay, kind="all")
+    email = "reader@example.org"
+    pages.update(
+        {
+            "mail: manage": f"/mail/manage/{tokens.make('manage', e=email)}/",
+            "mail: confirm": f"/mail/confirm/{tokens.make('confirm', e=email)}/",
+            "mail: unsubscribe": services.unsubscribe_url(subscription).split("8000", 1)[1],
+            "mail: data": f"/mail/data/{tokens.make('data', e=email)}/",
+            "mail: start": "/mail/",
+            "mail: bad link": "/mail/confirm/forged/",
+        }
+    )
     if category := Category.objects.first():
         pages["category"] = category.get_absolute_url()
     if tag := Tag.objects.first():
