@@ -107,11 +107,19 @@ def run_tasks(db):
     from django_tasks_db.models import DBTaskResult
 
     def run(due: bool = False):
+        from unittest import mock
+
         if due:
             DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(
                 run_after=timezone.now()
             )
-        call_command("worker", "--batch")
+        # The worker closes connections past their age between tasks, as requests do; in
+        # a test's transaction (PostgreSQL's pool gives them no age) that would end it.
+        with (
+            mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"),
+            mock.patch("samizdat.core.management.commands.worker.close_old_connections"),
+        ):
+            call_command("worker", "--batch")
         return DBTaskResult.objects.order_by("enqueued_at")
 
     return run

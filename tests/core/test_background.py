@@ -124,7 +124,7 @@ def _scratch_postgres() -> str:
 
     url = os.environ["DATABASE_URL"]
     name = f"samizdat_worker_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(url, autocommit=True) as connection:
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     return url.rsplit("/", 1)[0] + "/" + name
 
@@ -132,8 +132,8 @@ def _scratch_postgres() -> str:
 def _drop_scratch_postgres(url: str) -> None:
     import psycopg
 
-    _base, name = url.rsplit("/", 1)
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
