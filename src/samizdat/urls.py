@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from samizdat.desk import writing_views
 from samizdat.pagecache.decorators import reader_page
 from samizdat.publishing.sitemaps import sitemaps
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("identity/", include("samizdat.identity.urls")),
     path("comments/", include("samizdat.antispam.urls")),
     path("mail/", include("samizdat.notifications.urls")),
+    # A draft as it will appear, for anyone holding the signed link.
+    path("preview/<str:token>/", writing_views.preview_link, name="preview-link"),
     path("", include("samizdat.discussion.urls")),
     # Publishing last: its page URLs are a catch-all for /<path>/.
     path("", include("samizdat.publishing.urls")),

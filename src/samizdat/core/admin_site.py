@@ -82,6 +82,8 @@ def _dress(model: dict) -> None:
         model["add_url"] = None
     elif key == "SocialApp":
         model["name"] = "Login providers"
+    elif key == "Post":
+        model["add_url"] = reverse("desk:write-new")  # the writer's desk, with its preview
 
 
 class SamizdatAdminConfig(AdminConfig):

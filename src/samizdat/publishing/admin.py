@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 
 from samizdat.publishing.models import Category, Page, Post, Source, Tag
 
@@ -13,7 +15,10 @@ class SourceInline(admin.StackedInline):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["title", "author", "status", "published_at", "comment_count", "comments_open"]
+    list_display = [
+        "title", "write_link", "author", "status", "published_at", "comment_count",
+        "comments_open",
+    ]  # fmt: skip
     list_filter = ["status", "comments_open", "categories", "published_at"]
     search_fields = ["title", "body", "excerpt"]
     date_hierarchy = "published_at"
@@ -29,6 +34,12 @@ class PostAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    @admin.display(description="Write")
+    def write_link(self, post):
+        return format_html(
+            '<a href="{}">Open in the editor</a>', reverse("desk:write", args=[post.pk])
+        )
 
 
 @admin.register(Page)

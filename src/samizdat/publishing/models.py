@@ -346,3 +346,37 @@ class Source(models.Model):
             parts.append(format_html(", {}", self.pages_label))
         parts.append(".")
         return mark_safe("".join(parts))  # noqa: S308 -- each part is format_html output.
+
+
+class Revision(models.Model):
+    """A post's title, excerpt and text as saved (or autosaved) by someone at some time.
+
+    Each save keeps one; an autosave is one row per post and writer, overwritten every
+    few seconds while they type, so a closed tab loses nothing and the list of saves
+    stays readable.
+    """
+
+    class Kind(models.TextChoices):
+        SAVE = "save", _("Saved")
+        AUTOSAVE = "autosave", _("Autosave")
+        RESTORE = "restore", _("Restored")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SAVE)
+    created_at = models.DateTimeField(default=timezone.now)
+    title = models.CharField(max_length=300, blank=True)
+    excerpt = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["post", "kind", "-created_at"], name="revision_post_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.post} ({self.get_kind_display()}, {self.created_at:%Y-%m-%d %H:%M})"

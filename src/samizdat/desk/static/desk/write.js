@@ -1,0 +1,137 @@
+// The writer's desk: live preview (rendered by the server, as the page is), word count,
+// autosave every 10 s of change and when the page is left, and a copy in this browser
+// so that text typed when the session had expired comes back after logging in again.
+(function () {
+  "use strict";
+  var form = document.getElementById("writer");
+  if (!form) return;
+  var body = form.querySelector("#id_body");
+  var title = form.querySelector("#id_title");
+  var excerpt = form.querySelector("#id_excerpt");
+  var preview = document.getElementById("preview");
+  var previewTitle = document.getElementById("preview-title");
+  var words = document.getElementById("word-count");
+  var minutes = document.getElementById("reading-time");
+  var status = document.getElementById("autosave-status");
+  var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var postId = form.dataset.post || "";
+  var storeKey = "samizdat-draft-" + (postId || "new");
+  var timer = null, inFlight = null, queued = false, changed = false, lastSaved = "";
+
+  function fields() {
+    return { title: title.value, excerpt: excerpt ? excerpt.value : "", body: body.value };
+  }
+  function payload(extra) {
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", token);
+    data.append("post", postId);
+    var f = fields();
+    Object.keys(f).forEach(function (k) { data.append(k, f[k]); });
+    Object.keys(extra || {}).forEach(function (k) { data.append(k, extra[k]); });
+    return data;
+  }
+
+  function refresh() {
+    // One request at a time; the newest text goes next (typing fast never queues many).
+    if (inFlight) { queued = true; return; }
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", token);
+    data.append("post", postId);
+    data.append("body", body.value);
+    inFlight = fetch(form.dataset.previewUrl, { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (answer) {
+        if (answer) {
+          preview.innerHTML = answer.html;  // sanitized by the server (nh3), as on the page
+          words.textContent = answer.words;
+          minutes.textContent = answer.minutes;
+          preview.dispatchEvent(new CustomEvent("previewed"));
+        }
+      })
+      .catch(function () {})
+      .then(function () { inFlight = null; if (queued) { queued = false; refresh(); } });
+  }
+
+  function typed() {
+    changed = true;
+    previewTitle.textContent = title.value;
+    try { localStorage.setItem(storeKey, JSON.stringify({ at: Date.now(), fields: fields() })); } catch (e) {}
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 150);
+  }
+
+  function autosave(beacon) {
+    var now = JSON.stringify(fields());
+    if (!changed || now === lastSaved) return;
+    var data = payload();
+    if (beacon && navigator.sendBeacon) {
+      navigator.sendBeacon(form.dataset.autosaveUrl, data);
+      return;
+    }
+    fetch(form.dataset.autosaveUrl, { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      })
+      .then(function (answer) {
+        lastSaved = now;
+        if (answer.saved) {
+          status.textContent = "Autosaved at " + answer.at;
+          if (!postId && answer.post) {
+            postId = String(answer.post);
+            form.dataset.post = postId;
+            form.action = answer.url;
+            history.replaceState(null, "", answer.url);
+          }
+        }
+      })
+      .catch(function () {
+        status.textContent = "Not autosaved: your text is kept in this browser. Log in again if asked, then reopen this page.";
+      });
+  }
+
+  [title, body, excerpt].forEach(function (el) { if (el) el.addEventListener("input", typed); });
+  setInterval(function () { autosave(false); }, 10000);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") autosave(true);
+  });
+  window.addEventListener("pagehide", function () { autosave(true); });
+  form.addEventListener("submit", function () {
+    changed = false;
+    try { localStorage.removeItem(storeKey); } catch (e) {}
+  });
+
+  var restore = document.getElementById("restore-autosave");
+  if (restore) restore.addEventListener("click", function () {
+    title.value = restore.dataset.title;
+    if (excerpt) excerpt.value = restore.dataset.excerpt;
+    body.value = restore.dataset.body;
+    typed();
+    document.getElementById("autosave-offer").hidden = true;
+    body.focus();
+  });
+
+  // Text kept in this browser that the server never got (an expired session).
+  try {
+    var kept = JSON.parse(localStorage.getItem(storeKey) || "null");
+    if (kept && kept.fields && kept.fields.body !== body.value && !restore && !document.getElementById("conflict")) {
+      var offer = document.createElement("div");
+      offer.className = "writer-autosave";
+      offer.setAttribute("role", "status");
+      offer.innerHTML = "<p>This browser kept text you typed here that was not saved.</p>";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "Restore the text kept in this browser";
+      button.addEventListener("click", function () {
+        title.value = kept.fields.title; body.value = kept.fields.body;
+        if (excerpt) excerpt.value = kept.fields.excerpt;
+        offer.remove(); typed(); body.focus();
+      });
+      offer.appendChild(button);
+      form.insertBefore(offer, form.querySelector(".writer-columns"));
+    }
+  } catch (e) {}
+
+  var conflict = document.getElementById("conflict");
+  if (conflict) conflict.focus();
+})();
