@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -120,7 +120,12 @@ def write(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         ),
         "title": "Edit post" if editing.pk else "New post",
     }
-    return render(request, "desk/write.html", context, status=status)
+    return render(
+        request,
+        "desk/write.html",
+        {**admin.site.each_context(request), "is_nav_sidebar_enabled": False, **context},
+        status=status,
+    )
 
 
 def _typed(form, post: Post) -> Revision:
@@ -185,6 +190,8 @@ def revisions(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "desk/revisions.html",
         {
+            **admin.site.each_context(request),
+            "is_nav_sidebar_enabled": False,
             "post": post,
             "revisions": listed,
             "older": older,
