@@ -57,7 +57,7 @@
     previewTitle.textContent = title.value;
     try { localStorage.setItem(storeKey, JSON.stringify({ at: Date.now(), fields: fields() })); } catch (e) {}
     clearTimeout(timer);
-    timer = setTimeout(refresh, 150);
+    timer = setTimeout(refresh, 100);
   }
 
   function autosave(beacon) {
