@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "samizdat.antispam",
     "samizdat.notifications",
     "samizdat.webhooks",
+    "samizdat.media",
     # The task queue: django-tasks, its tasks kept in the site's database.
     "django_tasks",
     "django_tasks_db",
@@ -251,7 +252,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-MEDIA_URL = "media/"
+MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -316,6 +317,10 @@ SAMIZDAT_COMMENTS_RATE_AUTHOR = os.environ.get("SAMIZDAT_COMMENTS_RATE_AUTHOR", 
 # Akismet, optional: checks comments and learns from the desk's Spam / Not spam when set.
 SAMIZDAT_AKISMET_KEY = os.environ.get("SAMIZDAT_AKISMET_KEY", "")
 SAMIZDAT_AKISMET_SITE_URL = os.environ.get("SAMIZDAT_AKISMET_SITE_URL", "")
+# Uploads: the largest file taken, in megabytes.
+SAMIZDAT_UPLOAD_MAX_MB = float(os.environ.get("SAMIZDAT_UPLOAD_MAX_MB", "20"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A proof-of-work challenge (ALTCHA, served from this site) on the comment form: "on"
 # for a site under attack.
 SAMIZDAT_COMMENTS_CHALLENGE = os.environ.get("SAMIZDAT_COMMENTS_CHALLENGE", "off")

@@ -9,12 +9,14 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from samizdat.desk import writing_views
+from samizdat.media import views as media_views
 from samizdat.pagecache.decorators import reader_page
 from samizdat.publishing.sitemaps import sitemaps
 
 urlpatterns = [
     # The comments desk, in the admin's space (before the admin's own URLs).
     path("admin/desk/", include("samizdat.desk.urls")),
+    path("admin/media/", include("samizdat.media.urls")),
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
@@ -26,6 +28,8 @@ urlpatterns = [
     path("identity/", include("samizdat.identity.urls")),
     path("comments/", include("samizdat.antispam.urls")),
     path("mail/", include("samizdat.notifications.urls")),
+    # The library's files, when no web server in front serves /media/ (nginx does).
+    path("media/<path:path>", media_views.serve, name="media-file"),
     # A draft as it will appear, for anyone holding the signed link.
     path("preview/<str:token>/", writing_views.preview_link, name="preview-link"),
     path("", include("samizdat.discussion.urls")),

@@ -30,6 +30,7 @@ class Preview:
     html: str
     words: int
     minutes: int
+    missing_alt: int = 0
 
 
 def preview(body: str, post: Post | None = None) -> Preview:
@@ -39,8 +40,15 @@ def preview(body: str, post: Post | None = None) -> Preview:
     )
     if post is not None and post.pk:
         html, _sources = link_sources(html, list(post.sources.all()))
+    from samizdat.media.html import missing_alt
+
     words = words_in(strip_tags(html))
-    return Preview(html=str(html), words=words, minutes=max(1, round(words / WORDS_PER_MINUTE)))
+    return Preview(
+        html=str(html),
+        words=words,
+        minutes=max(1, round(words / WORDS_PER_MINUTE)),
+        missing_alt=missing_alt(html),
+    )
 
 
 def latest_save(post: Post) -> Revision | None:
@@ -69,7 +77,10 @@ def save(post: Post, data: dict, user, *, base_revision: int | None) -> Revision
             current = latest_save(post)
             if current is not None and current.pk != base_revision:
                 raise Conflict(current)
-        for field in ("title", "excerpt", "body", "comments_open", "status", "published_at"):
+        for field in (
+            "title", "excerpt", "body", "comments_open", "status", "published_at",
+            "featured_image",
+        ):  # fmt: skip
             if field in data:
                 setattr(post, field, data[field])
         post.slug = data.get("slug") or post.slug or ""

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from samizdat.desk import writing
+from samizdat.media.models import MediaFile
 from samizdat.publishing.models import Category, Post, PostStatus, Revision, Tag
 
 
@@ -33,6 +34,10 @@ class WriteForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
     )
+    featured_image = forms.ModelChoiceField(
+        MediaFile.objects.all(), required=False, empty_label="None",
+        help_text="Shown in feeds and when the post is shared.",
+    )  # fmt: skip
     base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean_slug(self):
@@ -67,6 +72,7 @@ def _initial(post: Post) -> dict:
         "status": post.status,
         "published_at": timezone.localtime(post.published_at),
         "base_revision": saved.pk if saved else None,
+        "featured_image": post.featured_image_id,
     }
 
 
@@ -119,6 +125,7 @@ def write(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             else ""
         ),
         "title": "Edit post" if editing.pk else "New post",
+        "upload_url": reverse("media:upload"),
     }
     return render(
         request,
@@ -145,7 +152,14 @@ def preview(request: HttpRequest) -> JsonResponse:
     """The editor's live preview: the text rendered as the post page renders it."""
     post = Post.objects.filter(pk=_int(request.POST.get("post"))).first()
     result = writing.preview(request.POST.get("body", "")[:500_000], post)
-    return JsonResponse({"html": result.html, "words": result.words, "minutes": result.minutes})
+    return JsonResponse(
+        {
+            "html": result.html,
+            "words": result.words,
+            "minutes": result.minutes,
+            "missing_alt": result.missing_alt,
+        }
+    )
 
 
 @require_POST

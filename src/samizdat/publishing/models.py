@@ -28,11 +28,16 @@ class BodyFormat(models.TextChoices):
 
 def render_body(source: str, body_format: str, attachments=()) -> str:
     """Render a post or page body in its format to sanitized HTML."""
+    from samizdat.media.html import responsive
+
     if body_format == BodyFormat.HTML:
-        return markup.sanitize_post_html(source)
-    if body_format == BodyFormat.WORDPRESS:
-        return markup.sanitize_post_html(wordpress.render_wordpress(source, attachments))
-    return markup.render_post_markdown(source)
+        html = markup.sanitize_post_html(source)
+    elif body_format == BodyFormat.WORDPRESS:
+        html = markup.sanitize_post_html(wordpress.render_wordpress(source, attachments))
+    else:
+        html = markup.render_post_markdown(source)
+    # Library images get their sizes and smaller copies (from the library, not the text).
+    return responsive(html)
 
 
 class Term(models.Model):
@@ -202,6 +207,11 @@ class Post(Entry):
     )
     # Approved top-level comments: how many pages of threads there are, without a COUNT.
     thread_count = models.PositiveIntegerField(_("approved threads"), default=0, editable=False)
+    featured_image = models.ForeignKey(
+        "media.MediaFile", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("featured image"),
+        help_text=_("Shown in feeds and when the post is shared (Open Graph, Twitter cards)."),
+    )  # fmt: skip
     # When the task queue announced the post going live (post_published): once only.
     announced_at = models.DateTimeField(null=True, blank=True, editable=False)
 

@@ -45,6 +45,9 @@
           preview.innerHTML = answer.html;  // sanitized by the server (nh3), as on the page
           words.textContent = answer.words;
           minutes.textContent = answer.minutes;
+          var flag = document.getElementById("missing-alt");
+          document.getElementById("missing-alt-count").textContent = answer.missing_alt;
+          flag.hidden = !answer.missing_alt;
           preview.dispatchEvent(new CustomEvent("previewed"));
         }
       })
@@ -131,6 +134,54 @@
       form.insertBefore(offer, form.querySelector(".writer-columns"));
     }
   } catch (e) {}
+
+  // Images pasted or dropped into the text: uploaded, then inserted where the cursor is.
+  var uploadError = document.getElementById("upload-error");
+  function upload(file) {
+    var alt = window.prompt("Describe the image for readers who cannot see it (alt text):", "") || "";
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", token);
+    data.append("file", file, file.name || "pasted.png");
+    data.append("alt", alt);
+    var placeholder = "![Uploading " + (file.name || "image") + "…]()";
+    insert(placeholder);
+    fetch(form.dataset.uploadUrl, { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
+      .then(function (answer) {
+        if (!answer.ok) throw new Error(answer.body.error || "The upload failed.");
+        body.value = body.value.replace(placeholder, answer.body.markdown);
+        uploadError.hidden = true;
+        typed();
+      })
+      .catch(function (error) {
+        body.value = body.value.replace(placeholder, "");
+        uploadError.textContent = error.message;
+        uploadError.hidden = false;
+        typed();
+      });
+  }
+  function insert(text) {
+    var start = body.selectionStart, end = body.selectionEnd;
+    body.value = body.value.slice(0, start) + text + body.value.slice(end);
+    body.selectionStart = body.selectionEnd = start + text.length;
+    typed();
+  }
+  function images(list) {
+    return Array.prototype.filter.call(list || [], function (f) { return /^image\//.test(f.type); });
+  }
+  body.addEventListener("paste", function (event) {
+    var files = images(event.clipboardData && event.clipboardData.files);
+    if (!files.length) return;
+    event.preventDefault();
+    files.forEach(upload);
+  });
+  body.addEventListener("dragover", function (event) { event.preventDefault(); });
+  body.addEventListener("drop", function (event) {
+    var files = images(event.dataTransfer && event.dataTransfer.files);
+    if (!files.length) return;
+    event.preventDefault();
+    files.forEach(upload);
+  });
 
   var conflict = document.getElementById("conflict");
   if (conflict) conflict.focus();
