@@ -3,15 +3,34 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
 from samizdat.publishing.models import Post
 
 FEED_SIZE = 20
 
 
+class MediaRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with Media RSS's ``media:content`` for each post's featured image."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:media": "http://search.yahoo.com/mrss/"}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        image = item.get("featured_image")
+        if image:
+            handler.addQuickElement("media:content", "", image)
+
+
 class LatestPostsFeed(Feed):
     """The latest published posts, in full."""
+
+    feed_type = MediaRssFeed
+
+    def get_feed(self, obj, request):
+        self.request = request  # for absolute addresses of featured images
+        return super().get_feed(obj, request)
 
     def title(self):
         return settings.SAMIZDAT_SITE_NAME
@@ -25,7 +44,7 @@ class LatestPostsFeed(Feed):
     def items(self):
         return (
             Post.objects.live()
-            .select_related("author")
+            .select_related("author", "featured_image")
             .prefetch_related("tags", "categories")
             .order_by("-published_at", "-id")[:FEED_SIZE]
         )
@@ -52,6 +71,27 @@ class LatestPostsFeed(Feed):
 
     def item_comments(self, item: Post):
         return item.get_absolute_url() + "#comments"
+
+    def item_enclosures(self, item: Post):
+        image = item.featured_image
+        if image is None:
+            return []
+        return [Enclosure(self.request.build_absolute_uri(image.url), str(image.size),
+                          image.content_type)]  # fmt: skip
+
+    def item_extra_kwargs(self, item: Post):
+        image = item.featured_image
+        if image is None:
+            return {}
+        return {
+            "featured_image": {
+                "url": self.request.build_absolute_uri(image.url),
+                "medium": "image",
+                "type": image.content_type,
+                "width": str(image.width),
+                "height": str(image.height),
+            }
+        }
 
 
 class LatestPostsAtomFeed(LatestPostsFeed):
