@@ -59,7 +59,7 @@ class TestRendering:
 
 class TestCitation:
     def cite(self, **fields):
-        return str(Source(**fields).citation())
+        return str(Source(**fields).plain_citation())
 
     def test_full_citation(self):
         assert self.cite(

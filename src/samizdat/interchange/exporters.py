@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from lxml import etree
 
 from samizdat.discussion.models import Comment, CommentKind, CommentStatus
+from samizdat.publishing import bibliography
 from samizdat.publishing.models import BodyFormat, Category, Page, Post, PostStatus, Tag
 
 WP = "http://wordpress.org/export/1.2/"
@@ -431,13 +432,21 @@ def _post_json(post: Post, base_url: str) -> dict:
         "tags": [t.slug for t in post.tags.all()],
         "sources": [
             {
+                "key": s.key,
+                "type": s.kind,
                 "authors": s.authors,
                 "title": s.title,
+                "container": s.container,
                 "publisher": s.publisher,
+                "place": s.place,
                 "year": s.year,
                 "pages": s.pages,
                 "url": s.url,
+                "doi": s.doi,
+                "isbn": s.isbn,
                 "note": s.note,
+                # The same source as CSL-JSON, for reference managers.
+                "csl": bibliography.csl_item(s),
             }
             for s in post.sources.all()
         ],

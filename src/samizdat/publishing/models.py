@@ -305,14 +305,39 @@ class Page(Entry):
 class Source(models.Model):
     """A structured citation attached to a post, shown in its "Sources" section."""
 
+    class Kind(models.TextChoices):
+        # CSL's item types (the ones essays cite).
+        BOOK = "book", _("Book")
+        CHAPTER = "chapter", _("Chapter in a book")
+        ARTICLE = "article-journal", _("Journal article")
+        NEWS = "article-newspaper", _("Newspaper article")
+        WEBPAGE = "webpage", _("Web page")
+        THESIS = "thesis", _("Thesis")
+        REPORT = "report", _("Report")
+        DOCUMENT = "document", _("Other")
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="sources")
     position = models.PositiveIntegerField(_("position"), default=0)
-    authors = models.CharField(_("authors"), max_length=500, blank=True)
+    key = models.SlugField(
+        _("key"), max_length=100, blank=True,
+        help_text=_("Cite it in the text as [@key] or [@key, pp. 129-135]."),
+    )  # fmt: skip
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.BOOK)
+    authors = models.CharField(
+        _("authors"), max_length=500, blank=True,
+        help_text=_('"E. H. Carr" or "Carr, E. H."; several separated by ";".'),
+    )  # fmt: skip
     title = models.CharField(_("title"), max_length=500)
+    container = models.CharField(
+        _("in"), max_length=500, blank=True, help_text=_("The journal, book or site it is in.")
+    )
     publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
     year = models.CharField(_("year"), max_length=20, blank=True)
     pages = models.CharField(_("pages"), max_length=100, blank=True)
     url = models.URLField(_("URL"), max_length=1000, blank=True)
+    doi = models.CharField(_("DOI"), max_length=200, blank=True)
+    isbn = models.CharField(_("ISBN"), max_length=40, blank=True)
     note = models.TextField(_("note"), blank=True, help_text=_("A remark on the source."))
 
     class Meta:
@@ -336,10 +361,14 @@ class Source(models.Model):
         return f"p. {pages}"
 
     def citation(self) -> SafeString:
-        """Return the citation in the site's one style.
+        """Return the citation in the site's CSL style (SAMIZDAT_CITATION_STYLE)."""
+        from samizdat.publishing import bibliography
 
-        Authors, *Title* (Publisher, Year), pp. 129-135 (ranges get an en dash).
-        """
+        return bibliography.entries([self])[0]
+
+    def plain_citation(self) -> SafeString:
+        """Authors, *Title* (Publisher, Year), pp. 129-135: the style before CSL, and the
+        fallback when a CSL style cannot render the source."""
         parts = []
         if self.authors:
             parts.append(format_html("{}, ", self.authors))

@@ -66,6 +66,18 @@ urlpatterns = [
     ),
     path(post + "feed/", reader_page(comment_feeds.PostCommentsFeed()), name="post-comments-feed"),
     path(
+        post + "sources.json",
+        reader_page(views.sources_download),
+        {"as_": "csl"},
+        name="post-sources-csl",
+    ),
+    path(
+        post + "sources.bib",
+        reader_page(views.sources_download),
+        {"as_": "bibtex"},
+        name="post-sources-bibtex",
+    ),
+    path(
         post + "feed/atom/",
         reader_page(comment_feeds.PostCommentsAtomFeed()),
         name="post-comments-feed-atom",

@@ -351,3 +351,27 @@ def page_detail(request: HttpRequest, path: str) -> HttpResponse:
         path, number = match["path"], int(match["number"])
     page = get_object_or_404(Page, path=path, published=True)
     return render_page(request, page, comment_page_number=number)
+
+
+def sources_download(
+    request: HttpRequest, year: str, month: str, day: str, slug: str, as_: str
+) -> HttpResponse:
+    """A post's sources as CSL-JSON or BibTeX, for a reader's reference manager."""
+    import json
+
+    from samizdat.publishing import bibliography
+
+    post = get_object_or_404(Post.objects.visible_to(request.user), slug=slug)
+    if post.password and not is_unlocked(request, post):
+        raise Http404("This post is password protected.")
+    sources = list(post.sources.all())
+    if as_ == "csl":
+        body = json.dumps([bibliography.csl_item(s) for s in sources], ensure_ascii=False, indent=2)
+        response = HttpResponse(body, content_type="application/vnd.citationstyles.csl+json")
+    else:
+        response = HttpResponse(
+            bibliography.to_bibtex(sources), content_type="application/x-bibtex; charset=utf-8"
+        )
+    extension = "json" if as_ == "csl" else "bib"
+    response["Content-Disposition"] = f'inline; filename="{post.slug}-sources.{extension}"'
+    return response
