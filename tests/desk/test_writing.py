@@ -26,6 +26,8 @@ def form(**fields):
         "status": "draft",
         "published_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "base_revision": "",
+        "sources-TOTAL_FORMS": "0",
+        "sources-INITIAL_FORMS": "0",
     }
     data.update(fields)
     return data
@@ -148,3 +150,44 @@ def test_editor_page_lists_tags_for_autocomplete(admin_client, make_post):
     page = admin_client.get("/admin/desk/write/").content.decode()
     assert '<option value="Revolution">' in page
     assert json.dumps("x")
+
+
+def test_sources_are_saved_with_the_post_in_their_order(admin_client):
+    rows = {
+        "sources-TOTAL_FORMS": "2",
+        "sources-0-position": "2", "sources-0-key": "pipes1990", "sources-0-kind": "book",
+        "sources-0-title": "The Russian Revolution", "sources-0-authors": "Richard Pipes",
+        "sources-1-position": "1", "sources-1-key": "carr1950", "sources-1-kind": "book",
+        "sources-1-title": "The Bolshevik Revolution", "sources-1-authors": "E. H. Carr",
+        "sources-1-year": "1950",
+    }  # fmt: skip
+    response = admin_client.post(
+        "/admin/desk/write/", form(body="See [@carr1950, p. 3] and [@ghost].", **rows)
+    )
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert [s.key for s in post.sources.all()] == ["carr1950", "pipes1990"]
+
+
+def test_preview_uses_the_rows_as_they_stand_and_warns_of_unknown_keys(admin_client):
+    rows = json.dumps([{"key": "carr1950", "kind": "book", "title": "The Bolshevik Revolution",
+                        "authors": "E. H. Carr", "year": "1950"}])  # fmt: skip
+    answer = admin_client.post(
+        "/admin/desk/write/preview/",
+        {"body": "As shown [@carr1950, pp. 129-135] and [@ghost].", "sources": rows},
+    ).json()
+    assert "(Carr 1950, 129\u2013135)" in answer["html"]
+    assert answer["missing_keys"] == ["ghost"]
+
+
+def test_pasted_bibtex_becomes_rows_and_bad_bibtex_an_error(admin_client):
+    good = admin_client.post(
+        "/admin/desk/write/sources/",
+        {
+            "text": "@book{carr1950, author={Carr, E. H.}, "
+            "title={The Bolshevik Revolution}, year={1950}}"
+        },
+    )
+    assert good.json()["rows"][0]["key"] == "carr1950"
+    bad = admin_client.post("/admin/desk/write/sources/", {"text": "@book{oops, title={"})
+    assert bad.status_code == 400 and "BibTeX" in bad.json()["error"]

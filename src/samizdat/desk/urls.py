@@ -14,6 +14,7 @@ urlpatterns = [
     path("write/<int:pk>/", writing_views.write, name="write"),
     path("write/preview/", writing_views.preview, name="preview"),
     path("write/autosave/", writing_views.autosave, name="autosave"),
+    path("write/sources/", writing_views.parse_sources, name="parse-sources"),
     path("write/<int:pk>/revisions/", writing_views.revisions, name="revisions"),
     path("revisions/<int:pk>/restore/", writing_views.restore, name="restore"),
 ]

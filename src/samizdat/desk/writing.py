@@ -31,15 +31,23 @@ class Preview:
     words: int
     minutes: int
     missing_alt: int = 0
+    missing_keys: list = None
 
 
-def preview(body: str, post: Post | None = None) -> Preview:
-    """Render the text as the published page renders it: same Markdown, same sanitizer."""
+def preview(body: str, post: Post | None = None, sources: list | None = None) -> Preview:
+    """Render the text as the published page renders it: same Markdown, same sanitizer.
+
+    ``sources``: the editor's rows (unsaved Sources); the post's saved ones otherwise.
+    """
+    from samizdat.publishing.bibliography import missing_keys
+
     html = render_body(
         body, post.body_format if post else "markdown", post.attachments if post else ()
     )
-    if post is not None and post.pk:
-        html, _sources = link_sources(html, list(post.sources.all()))
+    if sources is None:
+        sources = list(post.sources.all()) if post is not None and post.pk else []
+    if sources:
+        html, _sources = link_sources(html, sources)
     from samizdat.media.html import missing_alt
 
     words = words_in(strip_tags(html))
@@ -48,6 +56,7 @@ def preview(body: str, post: Post | None = None) -> Preview:
         words=words,
         minutes=max(1, round(words / WORDS_PER_MINUTE)),
         missing_alt=missing_alt(html),
+        missing_keys=missing_keys(body, sources),
     )
 
 
@@ -65,7 +74,7 @@ class Conflict(Exception):
         self.theirs = theirs
 
 
-def save(post: Post, data: dict, user, *, base_revision: int | None) -> Revision:
+def save(post: Post, data: dict, user, *, base_revision: int | None, sources=None) -> Revision:
     """Save the post from the editor's data, keeping a revision; raise Conflict.
 
     ``base_revision`` is the saved revision the writer's page was opened on: if another
@@ -93,6 +102,9 @@ def save(post: Post, data: dict, user, *, base_revision: int | None) -> Revision
             post.categories.set(data["categories"])
         if "tags" in data:
             post.tags.set(_tags(data["tags"]))
+        if sources is not None:
+            sources.instance = post
+            sources.save()
         revision = Revision.objects.create(
             post=post, author=user, kind=Revision.Kind.SAVE,
             title=post.title, excerpt=post.excerpt, body=post.body,

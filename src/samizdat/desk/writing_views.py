@@ -15,7 +15,26 @@ from django.views.decorators.http import require_GET, require_POST
 
 from samizdat.desk import writing
 from samizdat.media.models import MediaFile
-from samizdat.publishing.models import Category, Post, PostStatus, Revision, Tag
+from samizdat.publishing.models import Category, Post, PostStatus, Revision, Source, Tag
+
+SOURCE_FIELDS = ["position", "key", "kind", "authors", "title", "container", "publisher",
+                 "place", "year", "pages", "url", "doi", "isbn", "note"]  # fmt: skip
+
+def _source_field(field, **kwargs):
+    if field.name == "url":
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+SourceFormSet = forms.inlineformset_factory(
+    Post,
+    Source,
+    fields=SOURCE_FIELDS,
+    formfield_callback=_source_field,
+    extra=0,
+    can_delete=True,
+    widgets={"position": forms.HiddenInput, "note": forms.Textarea(attrs={"rows": 2})},
+)
 
 
 class WriteForm(forms.Form):
@@ -93,10 +112,14 @@ def write(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = WriteForm(request.POST, post_id=editing.pk)
-        if form.is_valid():
+        sources = SourceFormSet(request.POST, instance=editing, prefix="sources")
+        if form.is_valid() and sources.is_valid():
             data = form.cleaned_data
             try:
-                writing.save(editing, data, request.user, base_revision=data["base_revision"])
+                writing.save(
+                    editing, data, request.user, base_revision=data["base_revision"],
+                    sources=sources,
+                )  # fmt: skip
             except writing.Conflict as clash:
                 conflict = clash.theirs
                 status = 409
@@ -107,6 +130,7 @@ def write(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             status = 400
     else:
         form = WriteForm(initial=_initial(editing), post_id=editing.pk)
+        sources = SourceFormSet(instance=editing, prefix="sources")
     body = form["body"].value() or ""
     first = writing.preview(body, editing if editing.pk else None)
     context = {
@@ -126,6 +150,8 @@ def write(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         ),
         "title": "Edit post" if editing.pk else "New post",
         "upload_url": reverse("media:upload"),
+        "sources": sources,
+        "parse_url": reverse("desk:parse-sources"),
     }
     return render(
         request,
@@ -149,17 +175,53 @@ def _typed(form, post: Post) -> Revision:
 @require_POST
 @staff_member_required
 def preview(request: HttpRequest) -> JsonResponse:
-    """The editor's live preview: the text rendered as the post page renders it."""
+    """The editor's live preview: the text rendered as the post page renders it.
+
+    The sources are the editor's rows as they stand (``sources``: JSON), saved or not.
+    """
     post = Post.objects.filter(pk=_int(request.POST.get("post"))).first()
-    result = writing.preview(request.POST.get("body", "")[:500_000], post)
+    rows = _rows(request.POST.get("sources"))
+    result = writing.preview(request.POST.get("body", "")[:500_000], post, sources=rows)
     return JsonResponse(
         {
             "html": result.html,
             "words": result.words,
             "minutes": result.minutes,
             "missing_alt": result.missing_alt,
+            "missing_keys": result.missing_keys,
         }
     )
+
+
+def _rows(raw) -> list[Source] | None:
+    """The editor's source rows (JSON) as unsaved Sources, or None if none were sent."""
+    import json
+
+    if not raw:
+        return None
+    try:
+        rows = json.loads(raw)
+    except ValueError:
+        return None
+    fields = {f for f in SOURCE_FIELDS if f != "position"}
+    return [
+        Source(position=n, **{k: str(v)[:500] for k, v in row.items() if k in fields})
+        for n, row in enumerate(rows if isinstance(rows, list) else [])
+        if isinstance(row, dict) and row.get("title")
+    ]
+
+
+@require_POST
+@staff_member_required
+def parse_sources(request: HttpRequest) -> JsonResponse:
+    """Pasted BibTeX or RIS, as rows for the source editor; an error leaves rows alone."""
+    from samizdat.publishing import bibliography
+
+    try:
+        rows = bibliography.parse(request.POST.get("text", "")[:200_000])
+    except bibliography.ParseError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    return JsonResponse({"rows": rows})
 
 
 @require_POST

@@ -38,6 +38,7 @@
     data.append("csrfmiddlewaretoken", token);
     data.append("post", postId);
     data.append("body", body.value);
+    data.append("sources", JSON.stringify(sourceRows()));
     inFlight = fetch(form.dataset.previewUrl, { method: "POST", body: data, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (answer) {
@@ -48,6 +49,11 @@
           var flag = document.getElementById("missing-alt");
           document.getElementById("missing-alt-count").textContent = answer.missing_alt;
           flag.hidden = !answer.missing_alt;
+          var keys = document.getElementById("missing-keys");
+          if (keys) {
+            document.getElementById("missing-keys-list").textContent = (answer.missing_keys || []).join(", ");
+            keys.hidden = !(answer.missing_keys || []).length;
+          }
           preview.dispatchEvent(new CustomEvent("previewed"));
         }
       })
@@ -182,6 +188,110 @@
     event.preventDefault();
     files.forEach(upload);
   });
+
+  // The source editor: rows of a Django formset, added, filled from BibTeX or RIS,
+  // moved by buttons, Alt+arrows or dragging; positions follow the order shown.
+  var rowsList = document.getElementById("source-rows");
+  var template = document.getElementById("source-template");
+  var total = form.querySelector("input[name=sources-TOTAL_FORMS]");
+  var sourcesError = document.getElementById("sources-error");
+  var FIELDS = ["key", "kind", "authors", "title", "container", "publisher", "place",
+                "year", "pages", "url", "doi", "isbn", "note"];
+  function rowField(row, name) { return row.querySelector("[name$='-" + name + "']"); }
+  function sourceRows() {
+    if (!rowsList) return [];
+    return Array.prototype.filter.call(rowsList.children, function (row) {
+      var gone = rowField(row, "DELETE");
+      return !(gone && gone.checked);
+    }).map(function (row) {
+      var item = {};
+      FIELDS.forEach(function (name) { var f = rowField(row, name); if (f) item[name] = f.value; });
+      return item;
+    });
+  }
+  function renumber() {
+    Array.prototype.forEach.call(rowsList.children, function (row, index) {
+      var position = rowField(row, "position");
+      if (position) position.value = index + 1;
+    });
+    typed();
+  }
+  function addRow(values) {
+    var index = parseInt(total.value, 10);
+    var html = template.innerHTML.replace(/__prefix__/g, String(index));
+    var holder = document.createElement("ol");
+    holder.innerHTML = html.trim();
+    var row = holder.firstElementChild;
+    rowsList.appendChild(row);
+    total.value = index + 1;
+    Object.keys(values || {}).forEach(function (name) {
+      var field = rowField(row, name);
+      if (field && values[name] !== undefined) field.value = values[name];
+    });
+    renumber();
+    return row;
+  }
+  function move(row, step) {
+    if (step < 0 && row.previousElementSibling) rowsList.insertBefore(row, row.previousElementSibling);
+    if (step > 0 && row.nextElementSibling) rowsList.insertBefore(row.nextElementSibling, row);
+    renumber();
+  }
+  if (rowsList) {
+    document.getElementById("add-source").addEventListener("click", function () {
+      var row = addRow({});
+      rowField(row, "title").focus();
+    });
+    rowsList.addEventListener("click", function (event) {
+      var row = event.target.closest(".source-row");
+      if (event.target.classList.contains("source-up")) { move(row, -1); event.target.focus(); }
+      if (event.target.classList.contains("source-down")) { move(row, 1); event.target.focus(); }
+    });
+    rowsList.addEventListener("keydown", function (event) {
+      if (!event.altKey || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
+      event.preventDefault();
+      var active = document.activeElement;
+      move(event.target.closest(".source-row"), event.key === "ArrowUp" ? -1 : 1);
+      if (active) active.focus();
+    });
+    rowsList.addEventListener("input", function () { typed(); });
+    rowsList.addEventListener("change", function () { typed(); });
+    var dragged = null;
+    rowsList.addEventListener("dragstart", function (event) {
+      dragged = event.target.closest(".source-row");
+      if (dragged) dragged.classList.add("dragging");
+    });
+    rowsList.addEventListener("dragover", function (event) {
+      var over = event.target.closest(".source-row");
+      if (!dragged || !over || over === dragged) return;
+      event.preventDefault();
+      var box = over.getBoundingClientRect();
+      rowsList.insertBefore(dragged, event.clientY < box.top + box.height / 2 ? over : over.nextSibling);
+    });
+    rowsList.addEventListener("dragend", function () {
+      if (dragged) dragged.classList.remove("dragging");
+      dragged = null;
+      renumber();
+    });
+    document.getElementById("parse-sources").addEventListener("click", function () {
+      var pasted = document.getElementById("bibtex");
+      var data = new FormData();
+      data.append("csrfmiddlewaretoken", token);
+      data.append("text", pasted.value);
+      fetch(document.getElementById("sources").dataset.parseUrl,
+            { method: "POST", body: data, credentials: "same-origin" })
+        .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
+        .then(function (answer) {
+          if (!answer.ok) throw new Error(answer.body.error);
+          answer.body.rows.forEach(function (values) { addRow(values); });
+          sourcesError.hidden = true;
+          pasted.value = "";
+        })
+        .catch(function (error) {
+          sourcesError.textContent = error.message || "That could not be read.";
+          sourcesError.hidden = false;  // the rows are left as they were
+        });
+    });
+  }
 
   var conflict = document.getElementById("conflict");
   if (conflict) conflict.focus();
