@@ -54,6 +54,13 @@ def test_it_works_on_a_phone(base, browser):
         text = page.get_by_label("Text (Markdown)").bounding_box()
         preview = page.locator("#preview").bounding_box()
         assert preview["y"] > text["y"], "stacked: the preview below the text"
+        # Leaving the page autosaves (a beacon): let it land before the database goes.
+        page.goto("about:blank")
+        for _ in range(50):
+            if Revision.objects.filter(kind="autosave").exists():
+                break
+            page.wait_for_timeout(100)
+        assert Revision.objects.get(kind="autosave").body == "Written on a phone."
     finally:
         context.close()
 

@@ -73,6 +73,7 @@
     var now = JSON.stringify(fields());
     if (!changed || now === lastSaved) return;
     var data = payload();
+    lastSaved = now;  // sent once: "hidden" and "pagehide" both come when a tab closes
     if (beacon && navigator.sendBeacon) {
       navigator.sendBeacon(form.dataset.autosaveUrl, data);
       return;
@@ -83,7 +84,6 @@
         return r.json();
       })
       .then(function (answer) {
-        lastSaved = now;
         if (answer.saved) {
           status.textContent = "Autosaved at " + answer.at;
           if (!postId && answer.post) {
@@ -95,6 +95,7 @@
         }
       })
       .catch(function () {
+        lastSaved = "";
         status.textContent = "Not autosaved: your text is kept in this browser. Log in again if asked, then reopen this page.";
       });
   }
