@@ -20,6 +20,7 @@ from samizdat.publishing.models import Category, Post, PostStatus, Revision, Sou
 SOURCE_FIELDS = ["position", "key", "kind", "authors", "title", "container", "publisher",
                  "place", "year", "pages", "url", "doi", "isbn", "note"]  # fmt: skip
 
+
 def _source_field(field, **kwargs):
     if field.name == "url":
         kwargs["assume_scheme"] = "https"
