@@ -56,9 +56,19 @@ def _gmt(value: dt.datetime | None) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _body_source(entry) -> str:
-    """WordPress bodies go out as written; Markdown goes out rendered, as WordPress has none."""
-    return entry.body if entry.body_format == BodyFormat.WORDPRESS else entry.body_html
+def _body_source(entry, base_url: str = "") -> str:
+    """WordPress bodies go out as written; Markdown goes out rendered, as WordPress has none.
+
+    The media library's images are named by full address, so the export's reader finds
+    them on this site (WordPress's "download attachments" fetches them from there).
+    """
+    body = entry.body if entry.body_format == BodyFormat.WORDPRESS else entry.body_html
+    if base_url:
+        body = _LOCAL_MEDIA.sub(lambda m: m.group(1) + base_url + "/media/", body)
+    return body
+
+
+_LOCAL_MEDIA = re.compile(r"""((?:src|href|srcset)=["']|,\s*|\s)/media/""")
 
 
 def _comment_source(comment: Comment) -> str:
@@ -220,7 +230,7 @@ def _item(entry, base_url: str, kind: str, wp_id: int, link: str) -> etree._Elem
         cdata=True,
     )
     _text(item, "description", "")
-    _text(item, f"{{{NSMAP['content']}}}encoded", _body_source(entry), cdata=True)
+    _text(item, f"{{{NSMAP['content']}}}encoded", _body_source(entry, base_url), cdata=True)
     return item
 
 
@@ -323,8 +333,9 @@ def _attachment_item(
     """
     item = etree.Element("item", nsmap=NSMAP)
     _text(item, "title", media.get("title", ""))
-    _text(item, "link", media["url"])
-    _text(item, "guid", media["url"])
+    url = base_url + media["url"] if media["url"].startswith("/") else media["url"]
+    _text(item, "link", url)
+    _text(item, "guid", url)
     item[-1].set("isPermaLink", "false")
     _text(item, f"{{{NSMAP['dc']}}}creator", "", cdata=True)
     _text(item, "description", "")
@@ -342,7 +353,7 @@ def _attachment_item(
     _text(item, _wp("post_type"), "attachment")
     _text(item, _wp("post_password"), "")
     _text(item, _wp("is_sticky"), "0")
-    _text(item, _wp("attachment_url"), media["url"])
+    _text(item, _wp("attachment_url"), url)
     return item
 
 

@@ -44,3 +44,14 @@ class MediaFile(models.Model):
 
     def webp_srcset(self) -> str:
         return ", ".join(f"{v['webp']} {v['width']}w" for v in self.variants if v.get("webp"))
+
+
+class MediaSource(models.Model):
+    """An address an image was downloaded from (an import): fetched once, however many
+    addresses serve the same bytes."""
+
+    url = models.URLField(max_length=1000, unique=True)
+    media = models.ForeignKey(MediaFile, on_delete=models.CASCADE, related_name="sources")
+
+    def __str__(self) -> str:
+        return self.url
