@@ -9,6 +9,8 @@ from django.urls import path
 from samizdat.interchange.disqus import import_disqus
 from samizdat.interchange.forms import ImportForm
 from samizdat.interchange.importers import import_wxr
+from samizdat.interchange.media import download as download_media
+from samizdat.interchange.media import site_hosts
 from samizdat.interchange.models import ImportedObject, LegacyURL
 from samizdat.interchange.wxr import WxrError
 
@@ -42,7 +44,7 @@ class ImportedObjectAdmin(admin.ModelAdmin):
                 {**self.admin_site.each_context(request), "form": None},
                 status=403,
             )
-        report = None
+        report = media_report = None
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             # A web worker runs threads; forking one for a second reader is not worth the risk.
@@ -62,6 +64,12 @@ class ImportedObjectAdmin(admin.ModelAdmin):
                         dry_run=form.cleaned_data["dry_run"],
                         recover=form.cleaned_data["recover"],
                     )
+                    if (
+                        form.cleaned_data["download_media"]
+                        and form.cleaned_data["kind"] == "wxr"
+                        and not form.cleaned_data["dry_run"]
+                    ):
+                        media_report = download_media(site_hosts(str(target)))
                 except WxrError as exc:
                     form.add_error(
                         "file", str(exc).replace("upload.xml", form.cleaned_data["file"].name)
@@ -70,6 +78,7 @@ class ImportedObjectAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "form": form,
             "report": report,
+            "media_report": media_report,
             "title": "Import from WordPress or Disqus",
             "opts": self.model._meta,
         }

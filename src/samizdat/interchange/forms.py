@@ -14,3 +14,10 @@ class ImportForm(forms.Form):
     recover = forms.BooleanField(
         label=_("Recover: import what can be read from a broken file"), required=False
     )
+    download_media = forms.BooleanField(
+        label=_(
+            "Download the images into the media library, and show the copies "
+            "(WordPress only; can take minutes)"
+        ),
+        required=False,
+    )

@@ -148,3 +148,11 @@ def rewrite(entries, local: dict[str, str]) -> int:
             entry.save()
             changed += 1
     return changed
+
+
+def site_hosts(path: str) -> set[str]:
+    """The old site's host names, from the export's channel (read from its start)."""
+    with open(path, "rb") as handle:
+        head = handle.read(256 * 1024).decode("utf-8", "replace")
+    found = re.findall(r"<(?:link|wp:base_blog_url|wp:base_site_url)>\s*([^<\s]+)", head)
+    return {host for url in found if (host := urlsplit(url).hostname)}

@@ -1,8 +1,5 @@
 """``samizdat import_wxr FILE``: bring in a WordPress export, with a progress bar."""
 
-import re
-from urllib.parse import urlsplit
-
 from django.core.management.base import CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -40,7 +37,7 @@ class Command(ImportCommand):
         from samizdat.interchange import media as media_download
 
         console = Console(file=self.stdout)
-        hosts = site_hosts(file)
+        hosts = media_download.site_hosts(file)
         with Progress(
             "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
             TimeElapsedColumn(), console=console, transient=True,
@@ -61,11 +58,3 @@ class Command(ImportCommand):
             console.print(f"[yellow]not downloaded: {url} ({reason})[/yellow]")
         if len(report.failed) > 100:
             console.print(f"[yellow]... and {len(report.failed) - 100} more[/yellow]")
-
-
-def site_hosts(path: str) -> set[str]:
-    """The old site's host names, from the export's channel (read from its start)."""
-    with open(path, "rb") as handle:
-        head = handle.read(256 * 1024).decode("utf-8", "replace")
-    found = re.findall(r"<(?:link|wp:base_blog_url|wp:base_site_url)>\s*([^<\s]+)", head)
-    return {host for url in found if (host := urlsplit(url).hostname)}
