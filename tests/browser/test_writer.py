@@ -122,3 +122,34 @@ def test_paste_an_image_with_gps_and_readers_get_it_clean(base, browser, live_se
         assert fetched.status == 200 and fetched.headers["content-type"] == "image/jpeg"
     finally:
         reader.close()
+
+
+def test_text_typed_after_the_session_expired_comes_back_after_logging_in(base, browser):
+    from samizdat.core.demo import demo_admin_login
+
+    context, page = log_in(browser, base, height=2000)
+    try:
+        page.goto(base + "/admin/desk/write/")
+        page.get_by_label("Title").fill("Before the session ended")
+        page.get_by_label("Text (Markdown)").fill("Words the server never got.")
+        context.clear_cookies(name="sessionid")  # the session expired (the CSRF cookie lasts)
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator("#id_username")).to_be_visible()  # asked to log in again
+        username, password = demo_admin_login()
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("input[type=submit]")
+        page.get_by_role("button", name="Restore the text kept in this browser").click()
+        expect(page.get_by_label("Text (Markdown)")).to_have_value("Words the server never got.")
+        expect(page.get_by_label("Title")).to_have_value("Before the session ended")
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_text("Saved.")).to_be_visible()
+        assert Post.objects.get(title="Before the session ended").body == (
+            "Words the server never got."
+        )
+        page.reload()
+        expect(
+            page.get_by_role("button", name="Restore the text kept in this browser")
+        ).to_have_count(0)
+    finally:
+        context.close()

@@ -88,6 +88,11 @@
           status.textContent = "Autosaved at " + answer.at;
           if (!postId && answer.post) {
             postId = String(answer.post);
+            try {  // the browser's copy follows the draft to its own name
+              localStorage.removeItem(storeKey);
+              storeKey = "samizdat-draft-" + postId;
+              localStorage.setItem(storeKey, JSON.stringify({ at: Date.now(), fields: fields() }));
+            } catch (e) {}
             form.dataset.post = postId;
             form.action = answer.url;
             history.replaceState(null, "", answer.url);
@@ -107,8 +112,7 @@
   });
   window.addEventListener("pagehide", function () { autosave(true); });
   form.addEventListener("submit", function () {
-    changed = false;
-    try { localStorage.removeItem(storeKey); } catch (e) {}
+    changed = false;  // the browser's copy stays until the saved page shows this text
   });
 
   var restore = document.getElementById("restore-autosave");
@@ -123,8 +127,12 @@
 
   // Text kept in this browser that the server never got (an expired session).
   try {
-    var kept = JSON.parse(localStorage.getItem(storeKey) || "null");
-    if (kept && kept.fields && kept.fields.body !== body.value && !restore && !document.getElementById("conflict")) {
+    var kept = JSON.parse(localStorage.getItem(storeKey) || "null")
+      || (postId ? null : JSON.parse(localStorage.getItem("samizdat-draft-new") || "null"));
+    if (kept && kept.fields && kept.fields.body === body.value) {
+      localStorage.removeItem(storeKey);  // saved: the server has it now
+      localStorage.removeItem("samizdat-draft-new");
+    } else if (kept && kept.fields && !restore && !document.getElementById("conflict")) {
       var offer = document.createElement("div");
       offer.className = "writer-autosave";
       offer.setAttribute("role", "status");
