@@ -106,6 +106,8 @@ MIDDLEWARE = [
     # First, so that the pages it keeps carry every header the others add.
     "samizdat.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the address or the form: NUL is refused with a 400.
+    "samizdat.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from samizdat.core import health
 from samizdat.desk import writing_views
 from samizdat.media import views as media_views
 from samizdat.pagecache.decorators import reader_page
@@ -28,6 +29,8 @@ urlpatterns = [
     path("identity/", include("samizdat.identity.urls")),
     path("comments/", include("samizdat.antispam.urls")),
     path("mail/", include("samizdat.notifications.urls")),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     # The library's files, when no web server in front serves /media/ (nginx does).
     path("media/<path:path>", media_views.serve, name="media-file"),
     # A draft as it will appear, for anyone holding the signed link.
