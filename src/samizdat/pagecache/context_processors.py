@@ -1,3 +1,5 @@
+import secrets
+
 from samizdat.pagecache.store import store
 
 
@@ -8,7 +10,12 @@ def page_cache(request):
     cached with ``content_generation`` in their key are stale once anything changes.
     """
     shared = getattr(request, "page_cache", None)
-    return {
-        "shared_page": shared is not None,
-        "content_generation": (shared.generation if shared else store.generation.current()).hex(),
-    }
+    if shared is not None:
+        generation = shared.generation.hex()
+    else:
+        try:
+            generation = store.generation.current().hex()
+        except Exception:
+            # The store is down: no fragment may be trusted, so none is reused.
+            generation = "down-" + secrets.token_hex(8)
+    return {"shared_page": shared is not None, "content_generation": generation}

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import time
 
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from samizdat.core.degrade import warn_once_a_minute
 from samizdat.pagecache.app_settings import app_settings
-from samizdat.pagecache.store import GENERATION_ENVIRON, Entry, store
+from samizdat.pagecache.store import DOWN_ENVIRON, GENERATION_ENVIRON, Entry, store
+
+log = logging.getLogger("samizdat.pagecache")
 
 
 class SharedPage:
@@ -39,11 +43,18 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         key = store.key(request.META) if app_settings.ENABLED else None
+        if key is not None and request.META.get(DOWN_ENVIRON):
+            key = None  # the store is down: this page is rendered, not kept
         if key is not None:
             # Read before rendering (by the hit path, when it ran): a change during the
             # render leaves this page stale.
-            generation = request.META.get(GENERATION_ENVIRON) or store.generation.current()
-            request.page_cache = SharedPage(key, generation)
+            try:
+                generation = request.META.get(GENERATION_ENVIRON) or store.generation.current()
+            except Exception:
+                warn_once_a_minute(log, "reading the page cache")
+                key = None
+            else:
+                request.page_cache = SharedPage(key, generation)
         response = self.get_response(request)
         if not getattr(request, "page_cache_view", False):
             return response
@@ -84,7 +95,11 @@ class PageCacheMiddleware:
             etag=etag,
             modified=int(now),
         )
-        store.save(shared.key, entry)
+        try:
+            store.save(shared.key, entry)
+        except Exception:
+            # A full disk, a directory not writable, Redis gone: the page is served, unkept.
+            warn_once_a_minute(log, "keeping a page in the page cache")
         return get_conditional_response(
             request, etag=etag, last_modified=int(now), response=response
         )

@@ -35,6 +35,8 @@ GENERATION_BYTES = 16
 GENERATION_KEY = "samizdat:pagecache:generation"
 # Where the hit path leaves the generation it read for the middleware, on a miss: with
 # Redis, reading it again would be a second round trip for the same request.
+#: Set by the hit path when the store could not be read: the page is not kept either.
+DOWN_ENVIRON = "samizdat.page_cache_down"
 GENERATION_ENVIRON = "samizdat.pagecache.generation"
 
 
@@ -283,7 +285,14 @@ def remember(name: str, compute):
     For small things every reader page shows (the login buttons, the navigation): the
     same generation that makes kept pages stale makes these stale too.
     """
-    generation = store.generation.current()
+    try:
+        generation = store.generation.current()
+    except Exception:
+        # The store is down: nothing can say whether the site changed, so compute afresh.
+        from samizdat.core.degrade import warn_once_a_minute
+
+        warn_once_a_minute(logging.getLogger("samizdat.pagecache"), "reading the page cache")
+        return compute()
     kept = _remembered.get(name)
     if kept is not None and kept[0] == generation:
         return kept[1]
@@ -296,5 +305,11 @@ def invalidate() -> None:
     """Make every kept page and fragment stale (call after a change readers would see).
 
     Done with the page cache off too: comment fragments are keyed by the generation.
+    A store that is down is logged, never raised: the change itself is already saved.
     """
-    store.invalidate()
+    try:
+        store.invalidate()
+    except Exception:
+        from samizdat.core.degrade import warn_once_a_minute
+
+        warn_once_a_minute(logging.getLogger("samizdat.pagecache"), "invalidating the page cache")

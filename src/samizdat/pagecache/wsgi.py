@@ -6,9 +6,14 @@ no middleware, no URL resolving. Everything else goes to Django.
 
 from __future__ import annotations
 
+import logging
+
 from django.utils.http import parse_http_date_safe
 
-from samizdat.pagecache.store import GENERATION_ENVIRON, store
+from samizdat.core.degrade import warn_once_a_minute
+from samizdat.pagecache.store import DOWN_ENVIRON, GENERATION_ENVIRON, store
+
+log = logging.getLogger("samizdat.pagecache")
 
 
 class PageCacheApplication:
@@ -21,8 +26,14 @@ class PageCacheApplication:
         key = store.key(environ)
         if key is None:
             return self.application(environ, start_response)
-        generation = store.generation.current()
-        entry = store.lookup(key, generation)
+        try:
+            generation = store.generation.current()
+            entry = store.lookup(key, generation)
+        except Exception:
+            # The store is down (Redis stopped, a directory gone): render uncached.
+            warn_once_a_minute(log, "reading the page cache")
+            environ[DOWN_ENVIRON] = True
+            return self.application(environ, start_response)
         if entry is None:
             environ[GENERATION_ENVIRON] = generation
             return self.application(environ, start_response)
