@@ -152,3 +152,13 @@ def truncate_words(text: str, count: int) -> str:
     if len(words) <= count:
         return text
     return " ".join(words[:count]).rstrip(",;:.") + "\u2026"
+
+
+# C0 control characters (and DEL) other than tab, newline and carriage return: XML 1.0
+# cannot carry them, so a feed or an export with one in it would fail to be written.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(text: str) -> str:
+    """Remove the control characters XML cannot carry (tab, newline, CR stay)."""
+    return _CONTROLS.sub("", text) if text else text

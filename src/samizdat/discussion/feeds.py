@@ -4,9 +4,9 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from samizdat.core.feeds import CleanAtomFeed, CleanRssFeed
 from samizdat.discussion.models import Comment, CommentStatus
 from samizdat.publishing.models import Post
 
@@ -14,6 +14,8 @@ FEED_SIZE = 30
 
 
 class CommentFeedMixin:
+    feed_type = CleanRssFeed
+
     def item_title(self, item: Comment):
         return _("By: %(author)s") % {"author": item.author_name}
 
@@ -61,7 +63,7 @@ class PostCommentsFeed(CommentFeedMixin, Feed):
 
 
 class PostCommentsAtomFeed(PostCommentsFeed):
-    feed_type = Atom1Feed
+    feed_type = CleanAtomFeed
     subtitle = PostCommentsFeed.description
 
 
@@ -93,5 +95,5 @@ class LatestCommentsFeed(CommentFeedMixin, Feed):
 
 
 class LatestCommentsAtomFeed(LatestCommentsFeed):
-    feed_type = Atom1Feed
+    feed_type = CleanAtomFeed
     subtitle = LatestCommentsFeed.description

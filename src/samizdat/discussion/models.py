@@ -196,6 +196,9 @@ class Comment(models.Model):
         return getattr(self, "_loaded_status", None) == CommentStatus.APPROVED
 
     def save(self, *args, **kwargs):
+        # Control characters (a\x01b) are not text: feeds and exports cannot carry them.
+        for name in ("body", "author_name", "author_email", "author_url", "user_agent"):
+            setattr(self, name, markup.strip_controls(getattr(self, name)))
         if self.parent_id is not None and self.root_id is None:
             self.root_id = self.parent.root_id or self.parent_id
             self.depth = self.parent.depth + 1

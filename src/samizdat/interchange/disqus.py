@@ -12,6 +12,7 @@ from django.db import transaction
 from django.urls import Resolver404, resolve
 from lxml import etree
 
+from samizdat.core.markup import strip_controls
 from samizdat.discussion.models import Comment, CommentFormat, CommentStatus, render_comment
 from samizdat.discussion.services import refresh_comment_counts
 from samizdat.interchange import bulk, signals
@@ -212,8 +213,9 @@ class DisqusImporter:
         comment.parent = parent
         comment.root_id = (parent.root_id or parent.pk) if parent else None
         comment.depth = parent.depth + 1 if parent else 1
-        comment.author_name = (author["name"] or "Anonymous")[:200]
-        comment.author_email = author["email"][:254]
+        message = strip_controls(message)
+        comment.author_name = strip_controls(author["name"] or "Anonymous")[:200]
+        comment.author_email = strip_controls(author["email"])[:254]
         comment.body = message
         comment.body_format = CommentFormat.WORDPRESS
         comment.body_html = render_comment(message, CommentFormat.WORDPRESS)

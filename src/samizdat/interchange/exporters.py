@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from lxml import etree
 
+from samizdat.core.markup import strip_controls
 from samizdat.discussion.models import Comment, CommentKind, CommentStatus
 from samizdat.publishing import bibliography
 from samizdat.publishing.models import BodyFormat, Category, Page, Post, PostStatus, Tag
@@ -100,6 +101,7 @@ def _posts() -> Iterator[Post]:
 # own prefixes (wp:, content:, ...): some WXR readers match the prefixes, not the URIs.
 def _text(parent, tag: str, value: str, cdata: bool = False) -> None:
     element = etree.SubElement(parent, tag)
+    value = strip_controls(value)  # XML cannot carry them; older rows may hold some
     element.text = etree.CDATA(value) if cdata and value else value
 
 

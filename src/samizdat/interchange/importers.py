@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from samizdat.core.markup import strip_controls
 from samizdat.discussion.models import (
     Comment,
     CommentFormat,
@@ -595,15 +596,17 @@ class WxrImporter:
             else:
                 comment.post_id = post.pk
             comment.depth = level if parent is not None else 1
-            comment.author_name = (wc.author or "Anonymous")[:200]
-            comment.author_email = wc.email[:254]
-            comment.author_url = wc.url[:500]
+            comment.author_name = strip_controls(wc.author or "Anonymous")[:200]
+            comment.author_email = strip_controls(wc.email)[:254]
+            comment.author_url = strip_controls(wc.url)[:500]
             comment.ip_address = wc.ip or None
             comment.created_at = wc.date or post.published_at
-            comment.body = wc.content
+            comment.body = strip_controls(wc.content)
             comment.body_format = CommentFormat.WORDPRESS
             comment.body_html = (
-                wc.html if wc.html is not None else render_comment(wc.content, WORDPRESS_FORMAT)
+                strip_controls(wc.html)
+                if wc.html is not None
+                else render_comment(comment.body, WORDPRESS_FORMAT)
             )
             comment.status = status
             comment.kind = COMMENT_KIND.get(wc.type, CommentKind.COMMENT)

@@ -3,14 +3,15 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.feedgenerator import Enclosure
 
+from samizdat.core.feeds import CleanAtomFeed, CleanRssFeed
 from samizdat.publishing.models import Post
 
 FEED_SIZE = 20
 
 
-class MediaRssFeed(Rss201rev2Feed):
+class MediaRssFeed(CleanRssFeed):
     """RSS 2.0 with Media RSS's ``media:content`` for each post's featured image."""
 
     def rss_attributes(self):
@@ -95,5 +96,5 @@ class LatestPostsFeed(Feed):
 
 
 class LatestPostsAtomFeed(LatestPostsFeed):
-    feed_type = Atom1Feed
+    feed_type = CleanAtomFeed
     subtitle = LatestPostsFeed.description
