@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     # The task queue: django-tasks, its tasks kept in the site's database.
     "django_tasks",
     "django_tasks_db",
+    "csp",
     # Before allauth, so that its templates override allauth's.
     "samizdat.identity",
     "allauth",
@@ -106,6 +107,8 @@ MIDDLEWARE = [
     # First, so that the pages it keeps carry every header the others add.
     "samizdat.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # After the page cache's: kept pages carry the policy too.
+    "csp.middleware.CSPMiddleware",
     # Before anything reads the address or the form: NUL is refused with a 400.
     "samizdat.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -119,6 +122,33 @@ MIDDLEWARE = [
     "samizdat.identity.middleware.LoginPopupOpenerMiddleware",
     "samizdat.interchange.middleware.LegacyRedirectMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts only from this site, no inline script,
+# nothing embedded, no <base>, never framed. Forms post here, and login buttons go on
+# to the providers (any https: site, a Mastodon server among them). Styles may be
+# inline: Django's admin and ALTCHA's widget set style attributes; scripts are what the
+# policy is for. Images: avatars and imported posts' images may be on other sites.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "media-src": ["'self'", "https:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "frame-src": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", "https:"]
+        + (
+            ["http://127.0.0.1:*", "http://localhost:*"]
+            if DEBUG or os.environ.get("SAMIZDAT_DEMO")
+            else []
+        ),
+    }
+}
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
