@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -49,7 +51,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        self.prepare(migrate=not options["no_migrate"])
+        if not os.environ.get(GRANIAN_CHILD):
+            self.prepare(migrate=not options["no_migrate"])
         self.serve(
             options["host"],
             options["port"],
@@ -81,9 +84,51 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Serving samizdat at http://{host}:{port}/ with granian, {workers} worker(s)."
         )
+        if os.environ.get(GRANIAN_CHILD):
+            die_with_parent(GRANIAN_CHILD)
+            self.run_granian(host, port, workers, threads)
+            return
         # The task worker (mail, webhooks, training) runs beside the web workers.
         with TaskWorker(self.stdout) if task_worker else nullcontext():
-            self.run_granian(host, port, workers, threads)
+            self.supervise_granian(host, port, workers, threads)
+
+    def supervise_granian(self, host: str, port: int, workers: int, threads: int) -> None:
+        """Run granian as a child, and start it again if it exits on its own.
+
+        granian respawns a worker that dies, but exits altogether when one dies again
+        within about 5 s of its respawn ("Worker crash loop detected"), which would take
+        the site down for good. SIGTERM and SIGINT are passed on, and granian finishes
+        the requests it has accepted before it exits; SIGHUP reloads its workers.
+        """
+        command = [
+            sys.executable, "-m", "samizdat", "serve", "--host", host, "--port", str(port),
+            "--workers", str(workers), "--threads", str(threads), "--no-migrate", "--no-worker",
+        ]  # fmt: skip
+        stopping = threading.Event()
+        child: subprocess.Popen | None = None
+
+        def forward(signum, frame):
+            if signum != signal.SIGHUP:
+                stopping.set()
+            if child is not None and child.poll() is None:
+                child.send_signal(signum)
+
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(signum, forward)
+        delay = 1.0
+        while True:
+            started = time.monotonic()
+            child = subprocess.Popen(  # noqa: S603 -- our own interpreter, fixed arguments
+                command, env={**os.environ, GRANIAN_CHILD: str(os.getpid())}
+            )
+            code = child.wait()
+            if stopping.is_set():
+                return
+            delay = 1.0 if time.monotonic() - started > 60 else min(delay * 2, 30.0)
+            self.stdout.write(f"granian exited (code {code}); starting it again in {delay:.0f} s.")
+            stopping.wait(delay)
+            if stopping.is_set():
+                return
 
     def run_granian(self, host: str, port: int, workers: int, threads: int) -> None:
         from granian import Granian
@@ -112,6 +157,24 @@ class Command(BaseCommand):
                     f"Cannot listen on {host}:{port}: {exc.strerror}. "
                     "Is another server running there? Choose another --port."
                 ) from exc
+
+
+#: Set in the environment of the granian process that ``serve`` supervises (its pid).
+GRANIAN_CHILD = "SAMIZDAT_GRANIAN_PARENT"
+
+
+def die_with_parent(variable: str) -> None:
+    """Started by ``samizdat serve``: stop when it dies, even by SIGKILL (Linux)."""
+    parent = os.environ.get(variable)
+    if not parent:
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        return  # not Linux: stopped on the server's clean exit only
+    if str(os.getppid()) != parent:
+        sys.exit(0)  # the server died before the signal was asked for
 
 
 class TaskWorker:

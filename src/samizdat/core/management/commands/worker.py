@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import ctypes
-import os
 import signal
-import sys
 import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from samizdat.core import background
+from samizdat.core.management.commands.serve import die_with_parent
 
 
 class Command(BaseCommand):
@@ -28,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, interval: float, batch: bool, **options):
         from django_tasks_db.management.commands.db_worker import Worker
 
-        _die_with_parent()
+        die_with_parent("SAMIZDAT_WORKER_PARENT")
         running = True
         current = None
 
@@ -66,17 +64,3 @@ class Command(BaseCommand):
                 return
             if running:
                 time.sleep(interval)
-
-
-def _die_with_parent() -> None:
-    """Started by ``samizdat serve``: stop when it dies, even by SIGKILL (Linux)."""
-    parent = os.environ.get("SAMIZDAT_WORKER_PARENT")
-    if not parent:
-        return
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        return  # not Linux: stopped on the server's clean exit only
-    if str(os.getppid()) != parent:
-        sys.exit(0)  # the server died before the signal was asked for

@@ -1,0 +1,81 @@
+"""Web workers killed again and again: the server keeps serving (granian alone exits)."""
+
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.core.test_commands import SAMIZDAT, free_port, server_env, wait_for  # noqa: F401
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def test_five_worker_deaths_in_ten_seconds(server_env):  # noqa: F811
+    subprocess.run([*SAMIZDAT, "migrate", "-v0"], env=server_env, check=True, timeout=300)
+    port = free_port()
+    server = subprocess.Popen(
+        [*SAMIZDAT, "serve", "--port", str(port), "--workers", "1", "--no-worker"],
+        env=server_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(base, server)
+        (granian,) = [p for p in children(server.pid) if b"serve" in cmdline(p)]
+        killed = 0
+        started = time.monotonic()
+        while killed < 5 and time.monotonic() - started < 12:
+            workers = (
+                [p for p in children(granian) if cmdline(p)]
+                if Path(f"/proc/{granian}").exists()
+                else []
+            )
+            if not workers:
+                time.sleep(0.1)
+                granian_now = [p for p in children(server.pid) if b"serve" in cmdline(p)]
+                if granian_now:
+                    granian = granian_now[0]
+                continue
+            os.kill(workers[0], signal.SIGKILL)
+            killed += 1
+            time.sleep(1.0)
+        assert killed == 5
+        assert server.poll() is None, "samizdat serve itself is still running"
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(base, timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise AssertionError("the site did not come back")
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    # The fault was real: granian gave up, and serve started it again.
+    assert "crash loop" in output and "starting it again" in output, output[-2000:]
