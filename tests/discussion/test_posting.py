@@ -177,14 +177,33 @@ class TestBadInput:
     def test_get_is_not_allowed(self, client, post):
         assert client.get(URL).status_code == 405
 
-    def test_double_submit_gives_one_comment(self, client, post, comment_data):
+    def test_double_submit_gives_one_comment_and_lands_on_it(self, client, post, comment_data):
+        """A retry (the first answer lost on its way) lands on the stored comment."""
         first = client.post(URL, comment_data(body="Said once."))
         assert first.status_code == 302
         second = client.post(URL, comment_data(body="Said once."))
-        assert second.status_code == 400
-        assert "Duplicate comment detected" in second.content.decode()
-        assert "Said once." in second.content.decode()
+        assert second.status_code == 302 and second["Location"] == first["Location"]
         assert Comment.objects.count() == 1
+
+    def test_a_duplicate_of_spam_is_still_refused(self, client, post, comment_data):
+        client.post(URL, comment_data(body="Buy now."))
+        Comment.objects.update(status=CommentStatus.SPAM)
+        again = client.post(URL, comment_data(body="Buy now."))
+        assert again.status_code == 400
+        assert "Duplicate comment detected" in again.content.decode()
+
+    def test_the_database_gone_after_the_commit_still_answers(self, client, post, comment_data):
+        from unittest import mock
+
+        from django.db import OperationalError
+
+        with mock.patch(
+            "samizdat.discussion.views.comment_url", side_effect=OperationalError("gone")
+        ):
+            response = client.post(URL, comment_data(body="Stored, then the link broke."))
+        comment = Comment.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == f"{post.get_absolute_url()}#comment-{comment.pk}"
 
     def test_flood_throttle_by_ip(self, client, post, comment_data):
         assert client.post(URL, comment_data(body="One.")).status_code == 302

@@ -29,6 +29,15 @@ class CommentRejected(Exception):
         self.field = field
 
 
+class AlreadyPosted(CommentRejected):
+    """The same author sent the same text minutes ago: a retry of a stored comment (the
+    answer may have been lost on its way). ``comment`` is the stored one."""
+
+    def __init__(self, message: str, comment: Comment):
+        super().__init__(message)
+        self.comment = comment
+
+
 class CommentModerator:
     """WordPress's default policy, configured by the ``SAMIZDAT_COMMENTS_*`` settings.
 
@@ -84,10 +93,13 @@ class CommentModerator:
             body=comment.body,
             created_at__gte=since,
         ).exclude(status=CommentStatus.TRASH)
-        if duplicate.exists():
-            raise CommentRejected(
-                _("Duplicate comment detected; it looks as though you\u2019ve already said that!")
-            )
+        stored = duplicate.order_by("-created_at").first()
+        if stored is None:
+            return
+        message = _("Duplicate comment detected; it looks as though you\u2019ve already said that!")
+        if stored.status in (CommentStatus.APPROVED, CommentStatus.PENDING):
+            raise AlreadyPosted(message, stored)
+        raise CommentRejected(message)
 
     def check_flood(self, comment: Comment) -> None:
         if self.flood_seconds <= 0:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
@@ -10,7 +13,7 @@ from samizdat.core.csrf import origin_checked
 from samizdat.discussion import session
 from samizdat.discussion.forms import CommentForm
 from samizdat.discussion.models import Comment, CommentStatus
-from samizdat.discussion.moderation import CommentRejected
+from samizdat.discussion.moderation import AlreadyPosted, CommentRejected
 from samizdat.discussion.services import post_comment
 from samizdat.discussion.threads import comment_url
 from samizdat.identity.services import current_identity
@@ -37,6 +40,20 @@ def post_comment_view(request: HttpRequest) -> HttpResponse:
             comment = post_comment(
                 post, form.draft(), request, user=request.user, identity=identity
             )
+        except AlreadyPosted as retry:
+            # A retry of a comment already stored (its answer was lost): land on it.
+            comment = retry.comment
+            if comment.status == CommentStatus.PENDING:
+                session.remember_pending(request, comment)
+            return HttpResponseRedirect(_url_of(comment))
+        except DatabaseError as error:
+            if not storage_full(error):
+                raise
+            return _cannot_store(request, post, form)
+        except OSError as error:
+            if error.errno != errno.ENOSPC:
+                raise
+            return _cannot_store(request, post, form)
         except CommentRejected as rejection:
             if rejection.field == "parent":
                 # The comment being answered has gone (deleted, or unapproved). Keep the
@@ -49,10 +66,40 @@ def post_comment_view(request: HttpRequest) -> HttpResponse:
                 session.remember_pending(request, comment)
             if identity is None:
                 session.remember_author(request, comment, form.cleaned_data.get("remember", False))
-            return HttpResponseRedirect(comment_url(comment))
+            return HttpResponseRedirect(_url_of(comment))
     if isinstance(post, Page):
         return render_page(request, post, form=form, status=400)
     return render_post(request, post, form=form, status=400)
+
+
+def _url_of(comment) -> str:
+    """The stored comment's address; work after the commit never turns it into an error.
+
+    Its page number takes a query: should the database go away just after the commit,
+    the reader is sent to the post with the comment's anchor instead of a 500.
+    """
+    try:
+        return comment_url(comment)
+    except DatabaseError:
+        return f"{comment.entry.get_absolute_url()}#comment-{comment.pk}"
+
+
+def storage_full(error: DatabaseError) -> bool:
+    """SQLite's "database or disk is full", PostgreSQL's "No space left on device"."""
+    text = str(error).lower()
+    return "disk is full" in text or "no space left" in text or "disk full" in text
+
+
+def _cannot_store(request: HttpRequest, entry, form) -> HttpResponse:
+    """The disk is full: say so plainly, keep the reader's text, ask to try again later."""
+    response = render(
+        request,
+        "discussion/cannot_store.html",
+        {"entry": entry, "body": form.cleaned_data.get("body", "")},
+        status=503,
+    )
+    response["Retry-After"] = "300"
+    return response
 
 
 def _target(request: HttpRequest) -> Post | Page | None:
