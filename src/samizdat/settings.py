@@ -176,6 +176,15 @@ TEMPLATES = [
 ]
 
 
+def _sqlite_synchronous() -> str:
+    """NORMAL (default): a power cut may lose the last commits, never corrupt the file;
+    FULL: every acknowledged commit survives it, at a cost measured in the README."""
+    value = os.environ.get("SAMIZDAT_SQLITE_SYNCHRONOUS", "normal").strip().upper()
+    if value not in ("NORMAL", "FULL"):
+        raise ImproperlyConfigured("SAMIZDAT_SQLITE_SYNCHRONOUS must be normal or full.")
+    return value
+
+
 def _databases() -> dict:
     url = os.environ.get("DATABASE_URL")
     if not url:
@@ -189,7 +198,7 @@ def _databases() -> dict:
                     # on busy_timeout instead of failing with "database is locked".
                     "init_command": (
                         "PRAGMA journal_mode=WAL;"
-                        "PRAGMA synchronous=NORMAL;"
+                        f"PRAGMA synchronous={_sqlite_synchronous()};"
                         "PRAGMA foreign_keys=ON;"
                         "PRAGMA busy_timeout=20000;"
                     ),
