@@ -116,6 +116,10 @@ class RedisGeneration:
         self.url = url
         self.client = None
         self.pid = 0
+        # Set when Redis could not be reached: a change made meanwhile could not make
+        # kept pages stale, and a restarted Redis may bring back the old generation
+        # (Debian saves its data on shutdown). The first good contact starts a new one.
+        self.was_down = False
 
     def _client(self):
         if self.client is None or self.pid != os.getpid():
@@ -126,16 +130,29 @@ class RedisGeneration:
         return self.client
 
     def current(self) -> bytes:
-        client = self._client()
-        value = client.get(GENERATION_KEY)
-        if value is None:
-            # Lost (evicted, or a new Redis): start a new one; pages of an old one stay stale.
-            client.set(GENERATION_KEY, os.urandom(GENERATION_BYTES), nx=True)
-            value = client.get(GENERATION_KEY) or b""
-        return value
+        try:
+            client = self._client()
+            if self.was_down:
+                fresh = os.urandom(GENERATION_BYTES)
+                client.set(GENERATION_KEY, fresh)
+                self.was_down = False
+                return fresh
+            value = client.get(GENERATION_KEY)
+            if value is None:
+                # Lost (evicted, or a new Redis): start a new one; old pages stay stale.
+                client.set(GENERATION_KEY, os.urandom(GENERATION_BYTES), nx=True)
+                value = client.get(GENERATION_KEY) or b""
+            return value
+        except Exception:
+            self.was_down = True
+            raise
 
     def bump(self) -> None:
-        self._client().set(GENERATION_KEY, os.urandom(GENERATION_BYTES))
+        try:
+            self._client().set(GENERATION_KEY, os.urandom(GENERATION_BYTES))
+        except Exception:
+            self.was_down = True
+            raise
 
 
 def _settings_fingerprint() -> str:
