@@ -84,6 +84,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Serving samizdat at http://{host}:{port}/ with granian, {workers} worker(s)."
         )
+        server_limits()  # a wrong value is said once, here, before anything starts
         if os.environ.get(GRANIAN_CHILD):
             die_with_parent(GRANIAN_CHILD)
             self.run_granian(host, port, workers, threads)
@@ -133,7 +134,9 @@ class Command(BaseCommand):
     def run_granian(self, host: str, port: int, workers: int, threads: int) -> None:
         from granian import Granian
         from granian.constants import Interfaces
+        from granian.http import HTTP1Settings
 
+        limits = server_limits()
         Granian(
             "samizdat.wsgi:application",
             address=host,
@@ -143,6 +146,12 @@ class Command(BaseCommand):
             blocking_threads=threads,
             respawn_failed_workers=True,
             log_access=bool(os.environ.get("SAMIZDAT_ACCESS_LOG")),
+            # Connections waiting to be accepted; a client that has not sent its headers
+            # within the timeout is dropped (slowloris); on SIGTERM, requests in flight
+            # get this long to finish.
+            backlog=limits["backlog"],
+            http1_settings=HTTP1Settings(header_read_timeout=limits["header_timeout"] * 1000),
+            workers_kill_timeout=limits["shutdown_timeout"],
         ).serve()
 
     def check_port(self, host: str, port: int) -> None:
@@ -157,6 +166,24 @@ class Command(BaseCommand):
                     f"Cannot listen on {host}:{port}: {exc.strerror}. "
                     "Is another server running there? Choose another --port."
                 ) from exc
+
+
+def server_limits() -> dict[str, int]:
+    """granian's limits, from the environment (see the README's production section)."""
+
+    def number(name: str, default: int) -> int:
+        try:
+            return max(1, int(os.environ.get(name, default)))
+        except ValueError as error:
+            raise CommandError(
+                f"{name} must be a whole number of seconds or connections."
+            ) from error
+
+    return {
+        "backlog": number("SAMIZDAT_BACKLOG", 1024),
+        "header_timeout": number("SAMIZDAT_HEADER_TIMEOUT", 10),
+        "shutdown_timeout": number("SAMIZDAT_SHUTDOWN_TIMEOUT", 30),
+    }
 
 
 #: Set in the environment of the granian process that ``serve`` supervises (its pid).
