@@ -79,3 +79,34 @@ def test_five_worker_deaths_in_ten_seconds(server_env):  # noqa: F811
         output, _ = server.communicate(timeout=30)
     # The fault was real: granian gave up, and serve started it again.
     assert "crash loop" in output and "starting it again" in output, output[-2000:]
+
+
+def test_sighup_reloads_workers_and_sigterm_stops_cleanly(server_env):  # noqa: F811
+    subprocess.run([*SAMIZDAT, "migrate", "-v0"], env=server_env, check=True, timeout=300)
+    port = free_port()
+    server = subprocess.Popen(
+        [*SAMIZDAT, "serve", "--port", str(port), "--workers", "1", "--no-worker"],
+        env=server_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(base, server)
+        (granian,) = [p for p in children(server.pid) if b"serve" in cmdline(p)]
+        before = set(children(granian))
+        server.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (set(children(granian)) - before):
+            time.sleep(0.2)
+        assert set(children(granian)) - before, "new workers after SIGHUP"
+        assert server.poll() is None
+        with urllib.request.urlopen(base, timeout=10) as response:
+            assert response.status == 200
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=40) == 0
+        assert (
+            not Path(f"/proc/{granian}").exists()
+            or b"Z" in Path(f"/proc/{granian}/stat").read_bytes()
+        )
+    finally:
+        if server.poll() is None:
+            server.kill()
