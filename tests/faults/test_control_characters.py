@@ -39,7 +39,11 @@ def test_form_input_is_stripped(client, comment_data, field, settings):
 def test_rows_stored_before_still_give_strict_feeds_and_export(
     client, post, make_comment, tmp_path
 ):
-    for n, char in enumerate(CONTROLS):
+    from django.db import connection
+
+    # PostgreSQL cannot store NUL at all, so no older row there holds one.
+    stored = [c for c in CONTROLS if c != "\x00" or connection.vendor != "postgresql"]
+    for n, char in enumerate(stored):
         comment = make_comment(post, body=f"ok {n}")
         # A row written before input was cleaned: straight into the table.
         Comment.objects.filter(pk=comment.pk).update(
