@@ -1,7 +1,5 @@
 """The writer's desk in a real browser: live preview, autosave, phone width, axe."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -63,65 +61,6 @@ def test_it_works_on_a_phone(base, browser):
         assert Revision.objects.get(kind="autosave").body == "Written on a phone."
     finally:
         context.close()
-
-
-def test_paste_an_image_with_gps_and_readers_get_it_clean(base, browser, live_server):
-    """An image pasted into the text is uploaded, alt asked, and shown with srcset."""
-    import base64
-    import io
-
-    from django.core.files.storage import default_storage
-    from PIL import Image
-
-    image = Image.effect_noise((1800, 1200), 50).convert("RGB")
-    exif = Image.Exif()
-    exif[0x8825] = {1: "N", 2: (59.0, 56.0, 0.0), 3: "E", 4: (30.0, 18.0, 0.0)}
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif.tobytes())
-    encoded = base64.b64encode(out.getvalue()).decode()
-
-    context, page = log_in(browser, base, height=2000)
-    try:
-        page.on("dialog", lambda dialog: dialog.accept("The Smolny Institute"))
-        page.goto(base + "/admin/desk/write/")
-        page.get_by_label("Title").fill("With a photograph")
-        body = page.get_by_label("Text (Markdown)")
-        body.fill("Above the door:\n\n")
-        body.evaluate(
-            """(el, data) => {
-                const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
-                const file = new File([bytes], "smolny.jpg", { type: "image/jpeg" });
-                const transfer = new DataTransfer();
-                transfer.items.add(file);
-                el.focus();
-                el.selectionStart = el.selectionEnd = el.value.length;
-                el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: transfer,
-                                                               bubbles: true, cancelable: true }));
-            }""",
-            encoded,
-        )
-        expect(body).to_have_value(re.compile(r"!\[The Smolny Institute\]\(/media/"))
-        expect(page.locator("#preview img")).to_have_attribute("alt", "The Smolny Institute")
-        page.get_by_label("Status").select_option("published")
-        page.get_by_role("button", name="Save").click()
-        expect(page.get_by_text("Saved.")).to_be_visible()
-    finally:
-        context.close()
-    post = Post.objects.get(title="With a photograph")
-    reader = browser.new_page()
-    try:
-        reader.goto(live_server.url + post.get_absolute_url())
-        shown = reader.locator(".entry-content img")
-        expect(shown).to_have_attribute("width", "1800")
-        expect(shown).to_have_attribute("height", "1200")
-        assert "640w" in shown.get_attribute("srcset")
-        src = shown.get_attribute("src")
-        with default_storage.open(src.removeprefix("/media/")) as stored:
-            assert 0x8825 not in Image.open(stored).getexif()
-        fetched = reader.request.get(live_server.url + src)
-        assert fetched.status == 200 and fetched.headers["content-type"] == "image/jpeg"
-    finally:
-        reader.close()
 
 
 def test_text_typed_after_the_session_expired_comes_back_after_logging_in(base, browser):

@@ -117,6 +117,8 @@ def test_write_cite_illustrate_schedule_restore_publish_and_read(live_server, br
         assert "640w" in image.get_attribute("srcset")
         with default_storage.open(image.get_attribute("src").removeprefix("/media/")) as stored:
             assert 0x8825 not in Image.open(stored).getexif()
+        served = reader.request.get(base + image.get_attribute("src"))
+        assert served.status == 200 and served.headers["content-type"] == "image/jpeg"
         citation = reader.locator("a.citation")
         expect(citation).to_have_text("(Carr 1950, 129\u2013135)")
         target = citation.get_attribute("href")

@@ -7,22 +7,18 @@ import urllib.request
 
 import pytest
 
-from tests.core.test_commands import SAMIZDAT, free_port, server_env, wait_for  # noqa: F401
+from tests.core.test_commands import SAMIZDAT, free_port, server_env  # noqa: F401
+from tests.faults.conftest import serving
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_slow_headers_are_cut_off(server_env):  # noqa: F811
     subprocess.run([*SAMIZDAT, "migrate", "-v0"], env=server_env, check=True, timeout=300)
-    port = free_port()
     env = dict(server_env, SAMIZDAT_HEADER_TIMEOUT="2")
-    server = subprocess.Popen(
-        [*SAMIZDAT, "serve", "--port", str(port), "--workers", "1", "--no-worker"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for(base, server)
+    with serving(env, "--no-worker") as (base, _server):
+        port = int(base.rsplit(":", 1)[1])
+        base += "/"
         slow = [socket.create_connection(("127.0.0.1", port)) for _ in range(50)]
         for connection in slow:
             connection.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and nothing more
@@ -41,9 +37,6 @@ def test_slow_headers_are_cut_off(server_env):  # noqa: F811
             closed += data == b"" or data.startswith(b"HTTP/1.1 408")
             connection.close()
         assert closed == 50, closed
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_a_wrong_limit_is_one_plain_line(server_env):  # noqa: F811

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.test_commands import SAMIZDAT, free_port, server_env, wait_for  # noqa: F401
+from tests.core.test_commands import SAMIZDAT, server_env  # noqa: F401
+from tests.faults.conftest import serving
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,14 +37,8 @@ def cmdline(pid: int) -> bytes:
 
 def test_five_worker_deaths_in_ten_seconds(server_env):  # noqa: F811
     subprocess.run([*SAMIZDAT, "migrate", "-v0"], env=server_env, check=True, timeout=300)
-    port = free_port()
-    server = subprocess.Popen(
-        [*SAMIZDAT, "serve", "--port", str(port), "--workers", "1", "--no-worker"],
-        env=server_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for(base, server)
+    with serving(server_env, "--no-worker") as (base, server):
+        base += "/"
         (granian,) = [p for p in children(server.pid) if b"serve" in cmdline(p)]
         killed = 0
         started = time.monotonic()
@@ -74,7 +69,6 @@ def test_five_worker_deaths_in_ten_seconds(server_env):  # noqa: F811
                 time.sleep(0.3)
         else:
             raise AssertionError("the site did not come back")
-    finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
     # The fault was real: granian gave up, and serve started it again.
@@ -83,14 +77,7 @@ def test_five_worker_deaths_in_ten_seconds(server_env):  # noqa: F811
 
 def test_sighup_reloads_workers_and_sigterm_stops_cleanly(server_env):  # noqa: F811
     subprocess.run([*SAMIZDAT, "migrate", "-v0"], env=server_env, check=True, timeout=300)
-    port = free_port()
-    server = subprocess.Popen(
-        [*SAMIZDAT, "serve", "--port", str(port), "--workers", "1", "--no-worker"],
-        env=server_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        wait_for(base, server)
+    with serving(server_env, "--no-worker") as (base, server):
         (granian,) = [p for p in children(server.pid) if b"serve" in cmdline(p)]
         before = set(children(granian))
         server.send_signal(signal.SIGHUP)
@@ -99,7 +86,7 @@ def test_sighup_reloads_workers_and_sigterm_stops_cleanly(server_env):  # noqa: 
             time.sleep(0.2)
         assert set(children(granian)) - before, "new workers after SIGHUP"
         assert server.poll() is None
-        with urllib.request.urlopen(base, timeout=10) as response:
+        with urllib.request.urlopen(base + "/", timeout=10) as response:
             assert response.status == 200
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=40) == 0
@@ -107,6 +94,3 @@ def test_sighup_reloads_workers_and_sigterm_stops_cleanly(server_env):  # noqa: 
             not Path(f"/proc/{granian}").exists()
             or b"Z" in Path(f"/proc/{granian}/stat").read_bytes()
         )
-    finally:
-        if server.poll() is None:
-            server.kill()
