@@ -81,14 +81,14 @@ class Command(BaseCommand):
             connection.close()
             if hasattr(connection, "close_pool"):
                 connection.close_pool()
-        self.stdout.write(
-            f"Serving samizdat at http://{host}:{port}/ with granian, {workers} worker(s)."
-        )
         server_limits()  # a wrong value is said once, here, before anything starts
         if os.environ.get(GRANIAN_CHILD):
             die_with_parent(GRANIAN_CHILD)
             self.run_granian(host, port, workers, threads)
             return
+        self.stdout.write(
+            f"Serving samizdat at http://{host}:{port}/ with granian, {workers} worker(s)."
+        )
         # The task worker (mail, webhooks, training) runs beside the web workers.
         with TaskWorker(self.stdout) if task_worker else nullcontext():
             self.supervise_granian(host, port, workers, threads)
