@@ -54,8 +54,8 @@ class QueueFilter:
         status = query.get("status", "all")
         return cls(
             status=status if status in QUEUES else "all",
-            post_id=_int(query.get("post")),
-            page_id=_int(query.get("page_id")),
+            post_id=parse_id(query.get("post")),
+            page_id=parse_id(query.get("page_id")),
             search=" ".join(query.get("q", "").split())[:200],
         )
 
@@ -68,7 +68,8 @@ class QueueFilter:
         return {}
 
 
-def _int(value) -> int | None:
+def parse_id(value) -> int | None:
+    """A positive id the database can hold, from text the request gave; else None."""
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -166,7 +167,7 @@ class SearchPage:
     paginator = None
 
     def __init__(self, queryset, number, per_page: int):
-        self.number = max(1, _int(number) or 1)
+        self.number = max(1, parse_id(number) or 1)
         start = (self.number - 1) * per_page
         rows = list(queryset[start : start + per_page + 1])
         self.object_list = rows[:per_page]

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from samizdat.desk import writing
+from samizdat.desk.services import parse_id
 from samizdat.media.models import MediaFile
 from samizdat.publishing.models import Category, Post, PostStatus, Revision, Source, Tag
 
@@ -180,7 +181,7 @@ def preview(request: HttpRequest) -> JsonResponse:
 
     The sources are the editor's rows as they stand (``sources``: JSON), saved or not.
     """
-    post = Post.objects.filter(pk=_int(request.POST.get("post"))).first()
+    post = Post.objects.filter(pk=parse_id(request.POST.get("post"))).first()
     rows = _rows(request.POST.get("sources"))
     result = writing.preview(request.POST.get("body", "")[:500_000], post, sources=rows)
     return JsonResponse(
@@ -229,7 +230,7 @@ def parse_sources(request: HttpRequest) -> JsonResponse:
 @staff_member_required
 def autosave(request: HttpRequest) -> JsonResponse:
     """Keep what is typed (every 10 s of change, and when the page is left)."""
-    post = Post.objects.filter(pk=_int(request.POST.get("post"))).first()
+    post = Post.objects.filter(pk=parse_id(request.POST.get("post"))).first()
     _check(request, post)
     title = request.POST.get("title", "")[:300]
     body = request.POST.get("body", "")
@@ -261,8 +262,8 @@ def revisions(request: HttpRequest, pk: int) -> HttpResponse:
     _check(request, post)
     listed = list(post.revisions.select_related("author"))
     by_id = {r.pk: r for r in listed}
-    newer = by_id.get(_int(request.GET.get("b"))) or (listed[0] if listed else None)
-    older = by_id.get(_int(request.GET.get("a"))) or (listed[1] if len(listed) > 1 else None)
+    newer = by_id.get(parse_id(request.GET.get("b"))) or (listed[0] if listed else None)
+    older = by_id.get(parse_id(request.GET.get("a"))) or (listed[1] if len(listed) > 1 else None)
     return render(
         request,
         "desk/revisions.html",
@@ -302,10 +303,3 @@ def preview_link(request: HttpRequest, token: str) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

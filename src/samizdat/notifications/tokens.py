@@ -23,8 +23,9 @@ def make(purpose: str, **data) -> str:
     return signing.dumps(data, salt=_SALT + purpose, compress=True)
 
 
-def read(purpose: str, token: str, *, max_age_days: float | None = None) -> dict:
-    """Return what the token carries; raise BadLink."""
+def read(purpose: str, token: str, *, max_age_days: float | None = None, **fields) -> dict:
+    """Return the token's ``fields``, each made by its type (``e=str, c=int``); raise
+    BadLink for a forged, damaged or expired token, or one without them."""
     if max_age_days is None and purpose not in LASTING:
         max_age_days = app_settings.LINK_DAYS
     try:
@@ -39,4 +40,7 @@ def read(purpose: str, token: str, *, max_age_days: float | None = None) -> dict
         raise BadLink() from error
     if not isinstance(data, dict):
         raise BadLink()
-    return data
+    try:
+        return {name: kind(data[name]) for name, kind in fields.items()}
+    except (KeyError, TypeError, ValueError) as error:
+        raise BadLink() from error

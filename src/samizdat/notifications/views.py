@@ -50,9 +50,9 @@ def _bad_link(request, error: tokens.BadLink):
 def confirm(request, token: str):
     """Confirm an address: its subscriptions start mailing."""
     try:
-        email = tokens.read("confirm", token)["e"]
-    except (tokens.BadLink, KeyError) as error:
-        return _bad_link(request, error if isinstance(error, tokens.BadLink) else tokens.BadLink())
+        email = tokens.read("confirm", token, e=str)["e"]
+    except tokens.BadLink as error:
+        return _bad_link(request, error)
     subscriber = Subscriber.objects.filter(email=email).first()
     if subscriber is None:
         return _page(
@@ -80,9 +80,9 @@ def confirm(request, token: str):
 def unsubscribe(request, token: str):
     """End one subscription: one click in the mail client, or the button here."""
     try:
-        subscription_id = int(tokens.read("unsubscribe", token)["s"])
-    except (tokens.BadLink, KeyError, TypeError, ValueError) as error:
-        return _bad_link(request, error if isinstance(error, tokens.BadLink) else tokens.BadLink())
+        subscription_id = tokens.read("unsubscribe", token, s=int)["s"]
+    except tokens.BadLink as error:
+        return _bad_link(request, error)
     subscription = (
         Subscription.objects.filter(pk=subscription_id).select_related("post", "subscriber").first()
     )
@@ -113,14 +113,14 @@ def unsubscribe(request, token: str):
 def manage(request, token: str):
     """Every subscription of one address: change what each sends, or stop it."""
     try:
-        email = tokens.read("manage", token)["e"]
-    except (tokens.BadLink, KeyError) as error:
-        return _bad_link(request, error if isinstance(error, tokens.BadLink) else tokens.BadLink())
+        email = tokens.read("manage", token, e=str)["e"]
+    except tokens.BadLink as error:
+        return _bad_link(request, error)
     notice = ""
     subscriptions = Subscription.objects.filter(subscriber__email=email).select_related("post")
     if request.method == "POST":
         action = request.POST.get("action", "")
-        target = subscriptions.filter(pk=_int(request.POST.get("id")))
+        target = subscriptions.filter(pk=desk.parse_id(request.POST.get("id")))
         if action == "stop":
             target.delete()
             notice = "That subscription has ended."
@@ -168,9 +168,9 @@ def start(request):
 def data(request, token: str):
     """Download or erase what the site holds about an address (link mailed on request)."""
     try:
-        email = tokens.read("data", token, max_age_days=1)["e"]
-    except (tokens.BadLink, KeyError) as error:
-        return _bad_link(request, error if isinstance(error, tokens.BadLink) else tokens.BadLink())
+        email = tokens.read("data", token, max_age_days=1, e=str)["e"]
+    except tokens.BadLink as error:
+        return _bad_link(request, error)
     if request.method == "POST" and request.POST.get("action") == "download":
         response = HttpResponse(
             json.dumps(services.export(email), indent=2, ensure_ascii=False),
@@ -198,10 +198,10 @@ def data(request, token: str):
 def moderate(request, token: str):
     """Approve, mark as spam or trash a comment from the writer's mail."""
     try:
-        given = tokens.read("moderate", token)
-        comment_id, user_id, action = int(given["c"]), int(given["u"]), str(given["a"])
-    except (tokens.BadLink, KeyError, TypeError, ValueError) as error:
-        return _bad_link(request, error if isinstance(error, tokens.BadLink) else tokens.BadLink())
+        given = tokens.read("moderate", token, c=int, u=int, a=str)
+    except tokens.BadLink as error:
+        return _bad_link(request, error)
+    comment_id, user_id, action = given["c"], given["u"], given["a"]
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     comment = Comment.objects.select_related("post", "page").filter(pk=comment_id).first()
     if user is None or comment is None or action not in services.MODERATION_ACTIONS:
@@ -265,10 +265,3 @@ def staff_settings(request):
             "saved": saved,
         },
     )
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
