@@ -221,6 +221,9 @@ def _databases() -> dict:
         }
     else:
         config["CONN_MAX_AGE"] = int(os.environ.get("SAMIZDAT_DB_CONN_MAX_AGE", "60"))
+    # A connection cut by a database restart is found dead when taken (from the pool:
+    # one round trip) and replaced, rather than failing a reader's request.
+    config["CONN_HEALTH_CHECKS"] = True
     return {"default": config}
 
 

@@ -14,6 +14,9 @@ from samizdat.media import views as media_views
 from samizdat.pagecache.decorators import reader_page
 from samizdat.publishing.sitemaps import sitemaps
 
+#: A database that cannot be reached answers 503 with the reader's text, not a 500.
+handler500 = "samizdat.core.errors.server_error"
+
 urlpatterns = [
     # The comments desk, in the admin's space (before the admin's own URLs).
     path("admin/desk/", include("samizdat.desk.urls")),

@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 from tests.core.test_commands import server_env  # noqa: F401
-from tests.faults.conftest import redis_server, serving
+from tests.faults.servers import redis_server, serving
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

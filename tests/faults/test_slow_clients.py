@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 from tests.core.test_commands import SAMIZDAT, free_port, server_env  # noqa: F401
-from tests.faults.conftest import serving
+from tests.faults.servers import serving
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.core.test_commands import SAMIZDAT, server_env  # noqa: F401
-from tests.faults.conftest import serving
+from tests.faults.servers import serving
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,7 +70,8 @@ def test_five_worker_deaths_in_ten_seconds(server_env):  # noqa: F811
         else:
             raise AssertionError("the site did not come back")
         server.terminate()
-        output, _ = server.communicate(timeout=30)
+        server.wait(timeout=30)
+        output = server.read_log()
     # The fault was real: granian gave up, and serve started it again.
     assert "crash loop" in output and "starting it again" in output, output[-2000:]
 
