@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -249,3 +250,82 @@ def stored_comments(env: dict, prefix: str) -> set[str]:
     result = subprocess.run([*SAMIZDAT, "shell", "-c", code], env=env, capture_output=True,
                             text=True, timeout=120, check=True)  # fmt: skip
     return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+@contextmanager
+def readme_nginx(upstream_port: int, workdir: Path):
+    """Run the README's nginx site in front of ``upstream_port``; yield its https port.
+
+    The site is taken from the README as written (TLS, http2, the proxy headers), with
+    loopback ports for 80/443, a self-signed certificate for certbot's, and the
+    ``nginx.conf`` settings the README asks for beside it.
+    """
+    from tests.core.test_readme_deployment import SITE, code_blocks, production_section
+
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists() or os.geteuid() != 0:
+        if os.environ.get("CI"):
+            pytest.fail("nginx is missing, or this is not root (.ci/run installs nginx-light)")
+        pytest.skip("needs root and Debian's nginx")
+    (site,) = [code for lang, code in code_blocks(production_section()) if lang == "nginx"]
+    cert, key = workdir / "fullchain.pem", workdir / "privkey.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", f"/CN={SITE}", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)  # fmt: skip
+    http, https = free_port(), free_port()
+    site = (site.replace(f"/etc/letsencrypt/live/{SITE}/fullchain.pem", str(cert))
+            .replace(f"/etc/letsencrypt/live/{SITE}/privkey.pem", str(key))
+            .replace("listen 80;", f"listen 127.0.0.1:{http};")
+            .replace("listen 443 ssl", f"listen 127.0.0.1:{https} ssl")
+            .replace("http://127.0.0.1:8000", f"http://127.0.0.1:{upstream_port}"))  # fmt: skip
+    site = "\n".join(line for line in site.splitlines() if "listen [::]" not in line)
+    assert f"127.0.0.1:{https} ssl" in site and f":{upstream_port};" in site
+    conf = workdir / "nginx.conf"
+    # What the README's "Slow clients" paragraph asks for in nginx.conf.
+    conf.write_text(
+        f"pid {workdir}/nginx.pid;\nerror_log stderr;\nworker_processes auto;\n"
+        "events { worker_connections 4096; }\n"
+        f"http {{\naccess_log off;\nclient_header_timeout 10s;\n{site}\n}}\n"
+    )
+    process = subprocess.Popen([nginx, "-e", "stderr", "-p", str(workdir), "-c", str(conf),
+                                "-g", "daemon off;"], stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", https)) == 0:
+                    break
+            time.sleep(0.1)
+        yield https
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def slowloris(port: int, count: int) -> list:
+    """Open ``count`` TLS connections that send half a request's headers, and no more."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    held = []
+    for _ in range(count):
+        connection = context.wrap_socket(socket.create_connection(("127.0.0.1", port)))
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: essays.example.org\r\nX-Slow: 1\r\n")
+        held.append(connection)
+    return held
+
+
+def https_get_seconds(port: int, path: str = "/") -> tuple[int, float]:
+    """One reader's GET through nginx: (status, seconds)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    started = time.monotonic()
+    connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=60, context=context)
+    try:
+        connection.request("GET", path, headers={"Host": "essays.example.org"})
+        response = connection.getresponse()
+        response.read()
+        return response.status, time.monotonic() - started
+    finally:
+        connection.close()

@@ -1,6 +1,7 @@
 """A client that never finishes its headers is dropped; others are served meanwhile."""
 
 import socket
+import ssl
 import subprocess
 import time
 import urllib.request
@@ -8,7 +9,7 @@ import urllib.request
 import pytest
 
 from tests.core.test_commands import SAMIZDAT, free_port, server_env  # noqa: F401
-from tests.faults.servers import serving
+from tests.faults.servers import https_get_seconds, readme_nginx, serving, slowloris
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,3 +49,30 @@ def test_a_wrong_limit_is_one_plain_line(server_env):  # noqa: F811
     assert result.returncode != 0
     assert "SAMIZDAT_HEADER_TIMEOUT must be a whole number" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_readme_nginx_absorbs_1100_slowloris_connections(server_env, tmp_path):  # noqa: F811
+    subprocess.run([*SAMIZDAT, "migrate", "-v0"], env=server_env, check=True, timeout=300)
+    env = dict(server_env, SAMIZDAT_ALLOWED_HOSTS="essays.example.org,127.0.0.1",
+               SAMIZDAT_PROXY_HOPS="1")  # fmt: skip
+    with (
+        serving(env, "--no-worker") as (base, _server),
+        readme_nginx(int(base.rsplit(":", 1)[1]), tmp_path) as https,
+    ):
+        assert https_get_seconds(https)[0] == 200
+        held = slowloris(https, 1100)
+        try:
+            timings = [https_get_seconds(https) for _ in range(20)]
+            # The fault was real: the slow clients are still connected, still waiting.
+            for connection in held[:: len(held) // 20]:
+                connection.setblocking(False)
+                with pytest.raises(ssl.SSLWantReadError):
+                    connection.recv(1)
+        finally:
+            for connection in held:
+                connection.close()
+    assert {status for status, _ in timings} == {200}
+    seconds = sorted(t for _, t in timings)
+    # Readers are served at once while 1,100 clients dawdle in nginx (granian alone
+    # keeps them for its header timeout, 10 s).
+    assert seconds[len(seconds) // 2] < 0.5 and seconds[-1] < 2, seconds
