@@ -6,6 +6,7 @@ No Django import here, so the bench can use it outside pytest.
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import os
 import shutil
@@ -165,14 +166,15 @@ class Load:
     """Readers and comment writers against a running samizdat, each result recorded.
 
     Writers post numbered comments to one post, on a fresh connection each (as browsers
-    behind nginx would); readers fetch ``read_path``. ``posts`` and ``reads`` hold
+    behind nginx would); readers fetch ``read_paths`` in turn. ``posts`` and ``reads`` hold
     (text or path, status or exception name, monotonic time). Used as a context manager:
     the threads run inside the ``with`` block.
     """
 
     def __init__(self, base: str, *, writers: int = 8, readers: int = 2,
-                 read_path: str = "/", timeout: float = 60, tag: str = "load"):  # fmt: skip
-        self.base, self.timeout, self.tag, self.read_path = base, timeout, tag, read_path
+                 read_paths: tuple[str, ...] = ("/",), timeout: float = 60,
+                 tag: str = "load"):  # fmt: skip
+        self.base, self.timeout, self.tag, self.read_paths = base, timeout, tag, read_paths
         self.port = int(base.rsplit(":", 1)[1])
         self.post_id = self._post_id()
         self.posts: list[tuple[str, object, float]] = []
@@ -219,9 +221,11 @@ class Load:
                 self._stop.wait(0.05)  # refused while down: do not spin
 
     def _read(self) -> None:
-        while not self._stop.is_set():
-            status = self._request("GET", self.read_path)
-            self.reads.append((self.read_path, status, time.monotonic()))
+        for path in itertools.cycle(self.read_paths):
+            if self._stop.is_set():
+                return
+            status = self._request("GET", path)
+            self.reads.append((path, status, time.monotonic()))
             if not isinstance(status, int):
                 self._stop.wait(0.05)
 
@@ -329,3 +333,24 @@ def https_get_seconds(port: int, path: str = "/") -> tuple[int, float]:
         return response.status, time.monotonic() - started
     finally:
         connection.close()
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""

@@ -23,7 +23,7 @@ def test_three_postgresql_restarts_under_load(server_env):  # noqa: F811
                 base,
                 _server,
             ),  # fmt: skip
-            Load(base, writers=8, readers=2, read_path="/?s=essay", tag="restart") as load,
+            Load(base, writers=8, readers=2, read_paths=("/?s=essay",), tag="restart") as load,
         ):
             restarts = []
             for _ in range(3):

@@ -10,29 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.core.test_commands import SAMIZDAT, server_env  # noqa: F401
-from tests.faults.servers import serving
+from tests.faults.servers import children, cmdline, serving
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
 
 
 def test_five_worker_deaths_in_ten_seconds(server_env):  # noqa: F811
