@@ -104,6 +104,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Health probes come by address and over plain HTTP: answered before the host check.
+    "samizdat.core.health.HealthCheckMiddleware",
     # First, so that the pages it keeps carry every header the others add.
     "samizdat.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",

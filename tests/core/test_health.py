@@ -37,3 +37,15 @@ def test_readyz_without_the_database_is_503(client):
         response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["database"] == {"status": "down", "error": "OperationalError: gone"}
+
+
+def test_probes_by_address_over_http_are_answered(client, settings):
+    """A load balancer probes 10.0.0.5:8000 over HTTP; the site is essays.example.org on TLS."""
+    settings.ALLOWED_HOSTS = ["essays.example.org"]
+    settings.SECURE_SSL_REDIRECT = True
+    for path in ("/healthz", "/readyz"):
+        response = client.get(path, HTTP_HOST="10.0.0.5:8000")
+        assert response.status_code == 200, path
+        assert response.json()["status"] == "ok"
+    # Everything else still checks the host.
+    assert client.get("/", HTTP_HOST="10.0.0.5:8000").status_code == 400

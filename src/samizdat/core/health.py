@@ -79,3 +79,22 @@ def readyz(request):
         "degraded" if ready else "down"
     )  # fmt: skip
     return JsonResponse(body, status=200 if ready else 503)
+
+
+class HealthCheckMiddleware:
+    """Answer ``/healthz`` and ``/readyz`` before anything checks the Host header.
+
+    Probes come by address (``10.0.0.5:8000``, ``127.0.0.1``) or with no Host at all
+    (HAProxy's HTTP/1.0 check), and over plain HTTP behind TLS: Django's host check
+    would answer 400 and the HTTPS redirect 301, and the site would look down.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.views = {"/healthz": healthz, "/readyz": readyz}
+
+    def __call__(self, request):
+        view = self.views.get(request.path_info)
+        if view is not None and request.method in ("GET", "HEAD"):
+            return view(request)
+        return self.get_response(request)

@@ -17,6 +17,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
+from samizdat.core.systemd import Notifier, notify
+
 
 class Command(BaseCommand):
     help = "Apply migrations, then serve samizdat with granian (a production WSGI server)."
@@ -111,11 +113,16 @@ class Command(BaseCommand):
         def forward(signum, frame):
             if signum != signal.SIGHUP:
                 stopping.set()
+                notify("STOPPING=1")  # to systemd, if it listens
             if child is not None and child.poll() is None:
                 child.send_signal(signum)
 
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(signum, forward)
+        if Notifier.wanted():
+            # systemd (Type=notify, WatchdogSec=): ready once the site answers, then
+            # kept alive only while it keeps answering.
+            Notifier(host, port, stopping).start()
         delay = 1.0
         while True:
             started = time.monotonic()
