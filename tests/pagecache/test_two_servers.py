@@ -96,9 +96,17 @@ def test_changes_are_fresh_on_the_next_request_to_any_server(two_servers):
     (a, b), env = two_servers
     home = get(a + "/")[1]
     essay = re.search(r'href="(/\d{4}/\d{2}/\d{2}/i-write-it-myself/)"', home).group(1)
+    other = next(
+        link
+        for link in re.findall(r'class="entry-title"><a href="(/[^"]+/)"', home)
+        if link != essay
+    )
     for base in (a, b, a, b):
         get(base + essay)
+        get(base + other)
+        get(base + "/")
     assert get(a + essay)[0] and get(b + essay)[0], "both servers serve the kept page"
+    assert get(a + other)[0] and get(b + other)[0] and get(a + "/")[0]
 
     # 1. A new approved comment, posted to server B.
     jar = CookieJar()
@@ -121,6 +129,12 @@ def test_changes_are_fresh_on_the_next_request_to_any_server(two_servers):
     hit, page = get(a + essay)
     assert not hit and "Posted to the other server." in page
     assert get(a + essay)[0] and get(b + essay)[0]
+    # Per entry: another post's kept page stays valid on both servers; the home page,
+    # which shows comment counts, and the comments feed follow the change.
+    assert get(a + other)[0] and get(b + other)[0], "a comment elsewhere keeps this page"
+    hit, page = get(a + "/")
+    assert not hit and "6 comments" in page
+    assert "Posted to the other server." in get(b + "/comments/feed/")[1]
 
     # 2. A moderation action, by the site owner's command (a third process).
     run(

@@ -453,6 +453,9 @@ def empty(status: str, user, *, older_than_days: int | None = None) -> int:
 
 def pending_count() -> int:
     """How many comments wait for moderation, computed once per change to the site."""
-    from samizdat.pagecache.store import remember
+    from samizdat.pagecache.store import LISTS, SITE, remember
 
-    return remember("pending-count", lambda: in_status(CommentStatus.PENDING).count())
+    # Every comment replaces the ``lists`` generation: the count is read again after one.
+    return remember(
+        "pending-count", lambda: in_status(CommentStatus.PENDING).count(), depends=(SITE, LISTS)
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import secrets
 import time
 
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -17,17 +18,56 @@ from django.utils.http import http_date
 
 from samizdat.core.degrade import warn_once_a_minute
 from samizdat.pagecache.app_settings import app_settings
-from samizdat.pagecache.store import DOWN_ENVIRON, GENERATION_ENVIRON, Entry, store
+from samizdat.pagecache.store import (
+    DOWN_ENVIRON,
+    GENERATION_BYTES,
+    LISTS,
+    SITE,
+    Entry,
+    entry_generation,
+    store,
+)
 
 log = logging.getLogger("samizdat.pagecache")
 
 
 class SharedPage:
-    """What a request that may be shared carries through the view (``request.page_cache``)."""
+    """What a request that may be shared carries through the view (``request.page_cache``).
 
-    def __init__(self, key: str, generation: bytes):
+    The generations are read before the view runs: a change committed during the render
+    leaves the page stale. A post's or page's view narrows the page's dependency from
+    ``lists`` to its own entry (``depends_on_entry``).
+    """
+
+    def __init__(self, key: str, tokens: bytes):
         self.key = key
-        self.generation = generation
+        self.depends: tuple[str, ...] = (SITE, LISTS)
+        self.generation = tokens
+
+    def narrow_to(self, name: str) -> bytes:
+        """Depend on the site and entry ``name`` only; return their tokens."""
+        token = store.generation.tokens((name,))
+        self.depends = (SITE, name)
+        self.generation = self.generation[:GENERATION_BYTES] + token
+        return self.generation
+
+
+def depends_on_entry(request, entry) -> str:
+    """Say the page shows ``entry``'s discussion and nothing else that comments change.
+
+    Called before the comments are read. Returns the key under which the comments'
+    markup may be kept (``fragments``): it changes when the site or this entry does.
+    """
+    name = entry_generation(entry)
+    shared = getattr(request, "page_cache", None)
+    try:
+        if shared is not None:
+            return shared.narrow_to(name).hex()
+        return store.generation.tokens((SITE, name)).hex()
+    except Exception:
+        # The store is down: no fragment may be trusted, so none is reused.
+        warn_once_a_minute(log, "reading the page cache")
+        return "down-" + secrets.token_hex(8)
 
 
 def shared_cache_control() -> str:
@@ -49,12 +89,12 @@ class PageCacheMiddleware:
             # Read before rendering (by the hit path, when it ran): a change during the
             # render leaves this page stale.
             try:
-                generation = request.META.get(GENERATION_ENVIRON) or store.generation.current()
+                tokens = store.generation.tokens((SITE, LISTS))
             except Exception:
                 warn_once_a_minute(log, "reading the page cache")
                 key = None
             else:
-                request.page_cache = SharedPage(key, generation)
+                request.page_cache = SharedPage(key, tokens)
         response = self.get_response(request)
         if not getattr(request, "page_cache_view", False):
             return response
@@ -88,6 +128,7 @@ class PageCacheMiddleware:
         headers = [(name, value) for name, value in response.items()]
         entry = Entry(
             generation=shared.generation,
+            depends=shared.depends,
             expires=now + seconds_to_keep(now),
             status=f"{response.status_code} {response.reason_phrase}",
             headers=headers,

@@ -1,10 +1,21 @@
-"""Kept pages and the site's generation, shared by the WSGI hit path and the middleware.
+"""Kept pages and the generations they were rendered under, shared by the hit path and
+the middleware.
 
-A page is kept with the generation it was rendered under. Any change readers could see
-replaces the generation with a new random token, so every page kept before it is stale
-at once, for every worker on every machine: the generation is read on each request. On
-one machine it lives in a memory-mapped file in the data directory (a read costs well
-under a microsecond); with Redis it lives in Redis, shared by all machines.
+A page is kept with the generations it depends on, and is stale once any of them is
+replaced by a new random token, for every worker on every machine (generations are read
+on each request):
+
+- ``site``: anything every page may show (a post's title, the navigation, the login
+  buttons, the settings). Replacing it makes every kept page stale.
+- ``post:<id>`` / ``page:<id>``: one entry's discussion. A comment on post A replaces
+  A's generation (and ``lists``) and leaves post B's kept page valid.
+- ``lists``: pages that show many entries' discussions (home, archives, search, feeds,
+  comment counts). Every comment replaces it.
+
+On one machine the generations live in a memory-mapped file in the data directory (a
+slot per name: ``site``, ``lists``, then entries hashed into 4,096 slots; two entries
+sharing a slot only makes one's page re-render needlessly); with Redis they live in
+Redis, shared by all machines, read in one round trip.
 
 Each worker keeps the pages it served in memory (``LOCAL_BYTES``), in front of the shared
 store (the ``pages`` cache: files in the data directory, or Redis), so that a page rendered
@@ -19,6 +30,7 @@ import mmap
 import os
 import threading
 import time
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,18 +45,25 @@ logger = logging.getLogger("samizdat.pagecache")
 
 GENERATION_BYTES = 16
 GENERATION_KEY = "samizdat:pagecache:generation"
-# Where the hit path leaves the generation it read for the middleware, on a miss: with
-# Redis, reading it again would be a second round trip for the same request.
 #: Set by the hit path when the store could not be read: the page is not kept either.
 DOWN_ENVIRON = "samizdat.page_cache_down"
-GENERATION_ENVIRON = "samizdat.pagecache.generation"
+
+SITE = "site"
+LISTS = "lists"
+ENTRY_SLOTS = 4096
+
+
+def entry_generation(entry) -> str:
+    """The name of a post's or page's own generation: ``post:12``, ``page:3``."""
+    return f"{entry._meta.model_name}:{entry.pk}"
 
 
 @dataclass(slots=True)
 class Entry:
     """A response as the hit path sends it again."""
 
-    generation: bytes
+    generation: bytes  # the tokens of ``depends``, joined
+    depends: tuple[str, ...]  # ("site", "post:12") or ("site", "lists")
     expires: float  # time.time() after which the page is rendered again
     status: str  # "200 OK"
     headers: list[tuple[str, str]]  # includes ETag, Last-Modified, Cache-Control
@@ -58,7 +77,9 @@ class Entry:
 
 
 class FileGeneration:
-    """The generation shared by processes on one machine: 16 bytes of a mapped file."""
+    """Generations shared by processes on one machine: 16-byte slots of a mapped file."""
+
+    SIZE = (2 + ENTRY_SLOTS) * GENERATION_BYTES
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -71,26 +92,49 @@ class FileGeneration:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o660)
                 try:
-                    if os.fstat(fd).st_size < GENERATION_BYTES:
-                        os.write(fd, os.urandom(GENERATION_BYTES))
-                    self.map = mmap.mmap(fd, GENERATION_BYTES)
+                    size = os.fstat(fd).st_size
+                    if size < self.SIZE:  # new, or from before entries had slots
+                        os.lseek(fd, size, os.SEEK_SET)
+                        os.write(fd, os.urandom(self.SIZE - size))
+                    self.map = mmap.mmap(fd, self.SIZE)
                 finally:
                     os.close(fd)
             return self.map
 
-    def current(self) -> bytes:
+    @staticmethod
+    def _offset(name: str) -> int:
+        if name == SITE:
+            slot = 0
+        elif name == LISTS:
+            slot = 1
+        else:
+            slot = 2 + zlib.crc32(name.encode()) % ENTRY_SLOTS
+        return slot * GENERATION_BYTES
+
+    def tokens(self, names: tuple[str, ...]) -> bytes:
+        """The current tokens of ``names``, joined."""
         try:
-            return (self.map or self._open())[:GENERATION_BYTES]
+            data = self.map or self._open()
+            return b"".join(
+                data[(at := self._offset(name)) : at + GENERATION_BYTES] for name in names
+            )
         except OSError as exc:
             # E.g. created by another user (a command run as root): serve uncached pages
             # rather than fail, and say why.
             _unusable(self.path, exc)
             return os.urandom(GENERATION_BYTES)  # matches nothing kept: every page renders
 
-    def bump(self) -> None:
+    def current(self) -> bytes:
+        """The site's generation."""
+        return self.tokens((SITE,))
+
+    def bump(self, names: tuple[str, ...] = (SITE,)) -> None:
         try:
-            # A reader may see half a new token: that is another unknown token, so a miss.
-            (self.map or self._open())[:GENERATION_BYTES] = os.urandom(GENERATION_BYTES)
+            data = self.map or self._open()
+            for name in names:
+                at = self._offset(name)
+                # A reader may see half a new token: another unknown token, so a miss.
+                data[at : at + GENERATION_BYTES] = os.urandom(GENERATION_BYTES)
         except OSError as exc:
             _unusable(self.path, exc)
 
@@ -129,27 +173,40 @@ class RedisGeneration:
             self.pid = os.getpid()
         return self.client
 
-    def current(self) -> bytes:
+    @staticmethod
+    def _key(name: str) -> str:
+        return GENERATION_KEY if name == SITE else f"{GENERATION_KEY}:{name}"
+
+    def tokens(self, names: tuple[str, ...]) -> bytes:
+        """The current tokens of ``names``, joined: one round trip."""
         try:
             client = self._client()
             if self.was_down:
-                fresh = os.urandom(GENERATION_BYTES)
-                client.set(GENERATION_KEY, fresh)
+                # Changes made while Redis was unreachable replaced no generation, and a
+                # restarted Redis may hold old ones: start the site anew.
+                client.set(GENERATION_KEY, os.urandom(GENERATION_BYTES))
                 self.was_down = False
-                return fresh
-            value = client.get(GENERATION_KEY)
-            if value is None:
-                # Lost (evicted, or a new Redis): start a new one; old pages stay stale.
-                client.set(GENERATION_KEY, os.urandom(GENERATION_BYTES), nx=True)
-                value = client.get(GENERATION_KEY) or b""
-            return value
+            values = client.mget([self._key(name) for name in names])
+            if None in values:
+                # Lost (evicted, a new Redis) or never made: start one; pages kept under
+                # no token cannot match it.
+                for name, value in zip(names, values, strict=True):
+                    if value is None:
+                        client.set(self._key(name), os.urandom(GENERATION_BYTES), nx=True)
+                values = client.mget([self._key(name) for name in names])
+            return b"".join(value or b"" for value in values)
         except Exception:
             self.was_down = True
             raise
 
-    def bump(self) -> None:
+    def current(self) -> bytes:
+        """The site's generation."""
+        return self.tokens((SITE,))
+
+    def bump(self, names: tuple[str, ...] = (SITE,)) -> None:
         try:
-            self._client().set(GENERATION_KEY, os.urandom(GENERATION_BYTES))
+            client = self._client()
+            client.mset({self._key(name): os.urandom(GENERATION_BYTES) for name in names})
         except Exception:
             self.was_down = True
             raise
@@ -232,20 +289,21 @@ class PageStore:
         )
         return self._config
 
-    def lookup(self, key: str, generation: bytes | None = None) -> Entry | None:
-        """Return the page kept under ``key`` if it is of ``generation`` (default: the
-        current one) and has not expired, else None."""
-        if generation is None:
-            generation = self.generation.current()
+    def lookup(self, key: str) -> Entry | None:
+        """Return the page kept under ``key`` if its generations are current and it has
+        not expired, else None."""
+        now = time.time()
         entry = self.local.get(key)
-        if entry is None or entry.generation != generation:
-            entry = caches[app_settings.ALIAS].get(_shared_key(key))
-            if entry is None or entry.generation != generation:
-                return None
-            self._keep_locally(key, entry)
-        if entry.expires < time.time():
+        if entry is not None and self.fresh(entry, now):
+            return entry
+        entry = caches[app_settings.ALIAS].get(_shared_key(key))
+        if entry is None or not isinstance(entry, Entry) or not self.fresh(entry, now):
             return None
+        self._keep_locally(key, entry)
         return entry
+
+    def fresh(self, entry: Entry, now: float) -> bool:
+        return entry.expires >= now and self.generation.tokens(entry.depends) == entry.generation
 
     def save(self, key: str, entry: Entry) -> None:
         timeout = max(1, int(entry.expires - time.time()))
@@ -274,10 +332,11 @@ class PageStore:
         self._generation = None
         self._forget_local()
 
-    def invalidate(self) -> None:
-        """Make every kept page stale, in every process on every machine."""
-        self.generation.bump()
-        self._forget_local()
+    def invalidate(self, names: tuple[str, ...] = (SITE,)) -> None:
+        """Make the pages that depend on ``names`` stale, in every process on every machine."""
+        self.generation.bump(names)
+        if SITE in names:
+            self._forget_local()  # all stale: free the memory now
 
 
 def _shared_key(key: str) -> str:
@@ -296,14 +355,15 @@ store = PageStore()
 _remembered: dict[str, tuple[bytes, object]] = {}
 
 
-def remember(name: str, compute):
-    """Return ``compute()``, computed once per process until anything on the site changes.
+def remember(name: str, compute, depends: tuple[str, ...] = (SITE,)):
+    """Return ``compute()``, computed once per process until the generations it
+    ``depends`` on change.
 
     For small things every reader page shows (the login buttons, the navigation): the
-    same generation that makes kept pages stale makes these stale too.
+    ``site`` generation that makes kept pages stale makes these stale too.
     """
     try:
-        generation = store.generation.current()
+        generation = store.generation.tokens(depends)
     except Exception:
         # The store is down: nothing can say whether the site changed, so compute afresh.
         from samizdat.core.degrade import warn_once_a_minute
@@ -318,14 +378,15 @@ def remember(name: str, compute):
     return value
 
 
-def invalidate() -> None:
-    """Make every kept page and fragment stale (call after a change readers would see).
+def invalidate(names: tuple[str, ...] = (SITE,)) -> None:
+    """Make the kept pages and fragments that depend on ``names`` stale (call after a
+    change readers would see; by default, anything on the site).
 
-    Done with the page cache off too: comment fragments are keyed by the generation.
+    Done with the page cache off too: comment fragments are keyed by the generations.
     A store that is down is logged, never raised: the change itself is already saved.
     """
     try:
-        store.invalidate()
+        store.invalidate(names)
     except Exception:
         from samizdat.core.degrade import warn_once_a_minute
 

@@ -28,6 +28,7 @@ from samizdat.discussion.moderation import can_moderate, get_moderator
 from samizdat.discussion.session import existing_session, pending_ids, remembered_author
 from samizdat.discussion.threads import comment_page
 from samizdat.identity.services import configured_providers, current_identity, pop_draft
+from samizdat.pagecache.middleware import depends_on_entry
 from samizdat.publishing.citations import link_sources
 from samizdat.publishing.models import Category, Page, Post, Tag
 
@@ -210,6 +211,8 @@ def discussion_context(
     request: HttpRequest, entry, *, comment_page_number: int = 1, form=None
 ) -> dict:
     """What the discussion block of a post or page shows: threads, count, the form."""
+    # Before the comments are read: a comment committed meanwhile leaves this page stale.
+    fragment_generation = depends_on_entry(request, entry)
     # Staff see every comment that waits, in place, with the moderation buttons.
     moderator = can_moderate(request.user)
     try:
@@ -247,6 +250,7 @@ def discussion_context(
         "choose_login": request.GET.get("login") == "change",
         "can_moderate": moderator,
         "form_token": _form_token(request, form),
+        "fragment_generation": fragment_generation,
     }
 
 
