@@ -40,5 +40,10 @@ class AppSettings:
         """Where workers on one machine share the site's generation when there is no Redis."""
         return self._setting("_GENERATION_FILE", settings.DATA_DIR / "pagecache.generation")
 
+    @property
+    def WAIT_SECONDS(self) -> float:
+        """How long concurrent misses of one page wait for the request rendering it."""
+        return float(self._setting("_WAIT_SECONDS", 5.0))
+
 
 app_settings = AppSettings()

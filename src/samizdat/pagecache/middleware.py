@@ -141,6 +141,7 @@ class PageCacheMiddleware:
         except Exception:
             # A full disk, a directory not writable, Redis gone: the page is served, unkept.
             warn_once_a_minute(log, "keeping a page in the page cache")
+        response["X-Page-Cache"] = "miss"  # rendered (and kept): what the bench counts
         return get_conditional_response(
             request, etag=etag, last_modified=int(now), response=response
         )

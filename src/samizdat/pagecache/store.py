@@ -212,6 +212,70 @@ class RedisGeneration:
             raise
 
 
+#: How long a claim to render a page holds if its request never releases it (a crash).
+CLAIM_SECONDS = 10
+
+
+class FileClaims:
+    """Who renders a missing page, among the processes of one machine: a file per page."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+
+    def _path(self, key: str) -> Path:
+        return self.directory / hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+
+    def claim(self, key: str) -> bool:
+        path = self._path(key)
+        for _attempt in range(2):
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o660))
+                return True
+            except FileExistsError:
+                if not self._stale(path):
+                    return False
+                path.unlink(missing_ok=True)  # left by a request that died: take it over
+            except FileNotFoundError:
+                self.directory.mkdir(parents=True, exist_ok=True)
+        return False
+
+    @staticmethod
+    def _stale(path: Path) -> bool:
+        try:
+            return path.stat().st_mtime < time.time() - CLAIM_SECONDS
+        except FileNotFoundError:
+            return True
+
+    def claimed(self, key: str) -> bool:
+        return not self._stale(self._path(key))
+
+    def release(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+
+class RedisClaims:
+    """Who renders a missing page, among all machines: a key that expires by itself."""
+
+    def __init__(self, generation: RedisGeneration):
+        self.generation = generation
+
+    @staticmethod
+    def _key(key: str) -> str:
+        return (
+            "samizdat:pagecache:claim:" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+        )
+
+    def claim(self, key: str) -> bool:
+        client = self.generation._client()
+        return bool(client.set(self._key(key), b"1", nx=True, ex=CLAIM_SECONDS))
+
+    def claimed(self, key: str) -> bool:
+        return bool(self.generation._client().exists(self._key(key)))
+
+    def release(self, key: str) -> None:
+        self.generation._client().delete(self._key(key))
+
+
 def _settings_fingerprint() -> str:
     """Pages rendered under other settings (another deployment's) are never served."""
     names = sorted(name for name in dir(settings) if name.startswith("SAMIZDAT_"))
@@ -239,6 +303,7 @@ class PageStore:
         self.local_bytes = 0
         self.lock = threading.Lock()
         self._generation: FileGeneration | RedisGeneration | None = None
+        self._claims: FileClaims | RedisClaims | None = None
         self._config: _Config | None = None
 
     @property
@@ -252,6 +317,52 @@ class PageStore:
             else:
                 self._generation = FileGeneration(app_settings.GENERATION_FILE)
         return self._generation
+
+    @property
+    def claims(self) -> FileClaims | RedisClaims:
+        if self._claims is None:
+            generation = self.generation
+            if isinstance(generation, RedisGeneration):
+                self._claims = RedisClaims(generation)
+            else:
+                self._claims = FileClaims(app_settings.GENERATION_FILE.parent / "pagecache-claims")
+        return self._claims
+
+    def claim(self, key: str) -> bool:
+        """True if this request is to render the missing page ``key``: no other is.
+
+        Concurrent misses of one page (after an invalidation, a popular post) then cause
+        one render; the others wait for it (``wait_for``). A store that cannot say lets
+        every request render, as before.
+        """
+        try:
+            return self.claims.claim(key)
+        except Exception:
+            return True
+
+    def release(self, key: str) -> None:
+        try:
+            self.claims.release(key)
+        except Exception:
+            logger.debug("releasing a claim failed; it expires by itself", exc_info=True)
+
+    def wait_for(self, key: str) -> Entry | None:
+        """Wait while another request renders ``key``; return its page, or None to render.
+
+        None when the other request ends without keeping a page (a 404, a personal page),
+        or after ``WAIT_SECONDS``.
+        """
+        deadline = time.monotonic() + app_settings.WAIT_SECONDS
+        pause = 0.005
+        while time.monotonic() < deadline:
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+            entry = self.lookup(key)
+            if entry is not None:
+                return entry
+            if not self.claims.claimed(key):
+                return self.lookup(key)
+        return None
 
     def key(self, environ: dict) -> str | None:
         """Return the key of a request whose answer anyone may share, else None."""
@@ -330,6 +441,7 @@ class PageStore:
         """Forget what was read from the settings (they changed in this process)."""
         self._config = None
         self._generation = None
+        self._claims = None
         self._forget_local()
 
     def invalidate(self, names: tuple[str, ...] = (SITE,)) -> None:

@@ -34,18 +34,37 @@ class PageCacheApplication:
             environ[DOWN_ENVIRON] = True
             return self.application(environ, start_response)
         if entry is None:
-            return self.application(environ, start_response)
+            if store.claim(key):
+                # This request renders the page; concurrent misses wait for it.
+                try:
+                    return self.application(environ, start_response)
+                finally:
+                    store.release(key)
+            try:
+                entry = store.wait_for(key)
+            except Exception:
+                warn_once_a_minute(log, "reading the page cache")
+                entry = None
+            if entry is None:
+                return self.application(environ, start_response)
+            return self.send(environ, start_response, entry, _WAITED)
+        return self.send(environ, start_response, entry, _HIT)
+
+    @staticmethod
+    def send(environ, start_response, entry, marker):
         if _not_modified(environ, entry):
             start_response(
                 "304 Not Modified",
                 [(n, v) for n, v in entry.headers if n in _KEPT_ON_304],
             )
             return []
-        start_response(entry.status, entry.headers + _HIT)
+        start_response(entry.status, entry.headers + marker)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
 
 
 _HIT = [("X-Page-Cache", "hit")]
+# Served the page another request had just rendered, after waiting for it.
+_WAITED = [("X-Page-Cache", "waited")]
 
 # What a 304 repeats of the full answer (RFC 9110, 15.4.5).
 _KEPT_ON_304 = frozenset({"ETag", "Last-Modified", "Cache-Control", "Vary", "Expires", "Date"})
