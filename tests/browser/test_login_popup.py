@@ -104,7 +104,8 @@ def test_blocked_popup_falls_back_to_full_page(oidc_site, new_page):
     page.get_by_role("button", name="Log in with Mock ID").click()
     page.get_by_placeholder("sub").fill("alice")
     page.get_by_role("button", name="Authorize").click()
-    expect(page).to_have_url(re.compile(r"/i-write-it-myself/#respond$"))
+    # Back at an address of the reader's own (never from the page cache), with the draft.
+    expect(page).to_have_url(re.compile(r"/i-write-it-myself/\?draft=kept#respond$"))
     expect(page.locator("#identity-bar")).to_contain_text("Mock ID")
     expect(page.get_by_role("textbox", name="Comment")).to_have_value(DRAFT)
 

@@ -28,18 +28,24 @@ class TestGoodComment:
         response = client.post(URL, comment_data())
         comment = Comment.objects.get()
         assert response.status_code == 302
-        assert response["Location"] == f"{post.get_absolute_url()}#comment-{comment.pk}"
+        # Held (a first comment): an address of the reader's own, never from the cache.
+        assert response["Location"] == (
+            f"{post.get_absolute_url()}?unapproved={comment.pk}#comment-{comment.pk}"
+        )
         assert comment.author_name == "Guest Reader"
         assert comment.body_html == "<p>A thoughtful reply.</p>\n"
         assert comment.ip_address == "127.0.0.1"
 
     def test_first_comment_waits_and_only_its_author_sees_it(self, client, post, comment_data):
-        client.post(URL, comment_data(body="My *first* words here."))
+        response = client.post(URL, comment_data(body="My *first* words here."))
         comment = Comment.objects.get()
         assert comment.status == CommentStatus.PENDING
-        mine = client.get(post.get_absolute_url()).content.decode()
+        mine = client.get(response["Location"].split("#")[0]).content.decode()
         assert "Your comment is awaiting moderation." in mine
         assert "My <em>first</em> words here." in mine
+        # On the post's own address (shared by the page cache) it comes from /identity/me/.
+        parts = client.get("/identity/me/", {"post_id": post.pk}).json()
+        assert "My <em>first</em> words here." in parts["pending"][0]["html"]
         other = pytest.importorskip("django.test").Client()
         theirs = other.get(post.get_absolute_url()).content.decode()
         assert "My <em>first</em> words here." not in theirs
@@ -62,7 +68,13 @@ class TestGoodComment:
 
     def test_remember_me_prefills_the_form(self, client, post, comment_data, make_post):
         client.post(URL, comment_data(remember="on"))
-        page = client.get(make_post().get_absolute_url()).content.decode()
+        other = make_post()
+        # The page's script fills the form from the reader's own small request...
+        author = client.get("/identity/me/", {"post_id": other.pk}).json()["author"]
+        assert author["author_name"] == "Guest Reader"
+        assert author["author_email"] == "guest@example.org" and author["remember"]
+        # ...and a page rendered for the reader alone has it in the form.
+        page = client.get(other.get_absolute_url() + "?draft=kept").content.decode()
         assert 'value="Guest Reader"' in page and 'value="guest@example.org"' in page
 
     def test_not_remembered_without_consent(self, client, post, comment_data, make_post):
@@ -203,7 +215,9 @@ class TestBadInput:
             response = client.post(URL, comment_data(body="Stored, then the link broke."))
         comment = Comment.objects.get()
         assert response.status_code == 302
-        assert response["Location"] == f"{post.get_absolute_url()}#comment-{comment.pk}"
+        assert response["Location"] == (
+            f"{post.get_absolute_url()}?unapproved={comment.pk}#comment-{comment.pk}"
+        )
 
     def test_flood_throttle_by_ip(self, client, post, comment_data):
         assert client.post(URL, comment_data(body="One.")).status_code == 302

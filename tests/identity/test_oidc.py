@@ -77,7 +77,7 @@ def mock_server():
 def test_login_with_oidc_mock_then_comment(client, post, start_login, mock_server):
     add_oidc(mock_server, "samizdat", "mock-secret", "mockid", "Mock ID")
     assert SocialApp.objects.get().settings == {"server_url": mock_server}
-    page = client.get(post.get_absolute_url()).content.decode()
+    page = client.get(post.get_absolute_url() + "?draft=kept").content.decode()
     assert 'aria-label="Log in with Mock ID"' in page
 
     start, query = start_login("mockid", body="Draft before OIDC.")
@@ -93,7 +93,7 @@ def test_login_with_oidc_mock_then_comment(client, post, start_login, mock_serve
 
     me = client.get("/identity/me/").json()["identity"]
     assert me["provider_name"] == "Mock ID" and me["display_name"] == "Alice Liddell"
-    html = client.get(post.get_absolute_url()).content.decode()
+    html = client.get(post.get_absolute_url() + "?draft=kept").content.decode()
     assert "Draft before OIDC." in html
     assert "You are commenting using your" in html
     client.post("/comments/post/", {"post_id": post.pk, "body": "Posted via OIDC."})
@@ -114,7 +114,7 @@ def test_denied_consent_at_oidc_mock(client, post, start_login, mock_server):
     assert response.status_code == 401
     assert "was cancelled or not allowed" in response.content.decode()
     assert not SocialAccount.objects.exists()
-    assert "Keep me." in client.get(post.get_absolute_url()).content.decode()
+    assert "Keep me." in client.get(post.get_absolute_url() + "?draft=kept").content.decode()
 
 
 @pytest.fixture
@@ -194,5 +194,5 @@ def test_pkce_is_verified_by_a_real_server(client, post, start_login, pkce_serve
     assert refused.status_code == 401
     assert "reported an error" in refused.content.decode()
     assert not SocialAccount.objects.exists()
-    assert "PKCE draft." in client.get(post.get_absolute_url()).content.decode()
+    assert "PKCE draft." in client.get(post.get_absolute_url() + "?draft=kept").content.decode()
     assert parse_qs(urlsplit(start["Location"]).query)["code_challenge"]

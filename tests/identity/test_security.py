@@ -29,7 +29,7 @@ def assert_failed_cleanly(client, post, response, message):
     assert get_user_model().objects.count() == 0
     assert Comment.objects.count() == 0
     # The draft comes back on the post page.
-    assert DRAFT in client.get(post.get_absolute_url()).content.decode()
+    assert DRAFT in client.get(post.get_absolute_url() + "?draft=kept").content.decode()
 
 
 @pytest.mark.django_db
@@ -88,7 +88,7 @@ class TestFailedLogins:
     def test_unknown_provider(self, client, post, start_login):
         response, _ = start_login("nonexistent", body=DRAFT)
         assert response.status_code == 404
-        assert DRAFT in client.get(post.get_absolute_url()).content.decode()
+        assert DRAFT in client.get(post.get_absolute_url() + "?draft=kept").content.decode()
 
 
 @pytest.mark.django_db
@@ -118,13 +118,14 @@ class TestStartingALogin:
     def test_logout_keeps_the_draft(self, client, post, wpcom, start_login, finish_login):
         _, query = start_login("wordpress_com", body=DRAFT)
         finish_login("wordpress_com", query["state"])
-        client.get(post.get_absolute_url())  # the draft is given back once...
+        client.get(post.get_absolute_url() + "?draft=kept")  # the draft is given back once...
         response = client.post(
             "/identity/logout/",
             {"post_id": post.pk, "body": "Edited draft", "next": post.get_absolute_url()},
         )
-        assert response["Location"] == post.get_absolute_url() + "#respond"
-        html = client.get(post.get_absolute_url()).content.decode()
+        # Back to an address of the reader's own, where the draft is given back.
+        assert response["Location"] == post.get_absolute_url() + "?draft=kept#respond"
+        html = client.get(post.get_absolute_url() + "?draft=kept").content.decode()
         assert "Edited draft" in html  # ...and kept again across the logout
         assert 'id="identity-bar" hidden' in html
         assert client.get("/identity/me/").json()["identity"] is None
@@ -145,5 +146,5 @@ def test_draft_from_a_page_form_is_kept(client, wpcom, finish_login):
         },
     )
     response = finish_login("wordpress_com", "not-the-state")
-    assert f'href="{page.get_absolute_url()}#respond"' in response.content.decode()
-    assert DRAFT in client.get(page.get_absolute_url()).content.decode()
+    assert f'href="{page.get_absolute_url()}?draft=kept#respond"' in response.content.decode()
+    assert DRAFT in client.get(page.get_absolute_url() + "?draft=kept").content.decode()

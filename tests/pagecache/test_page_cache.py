@@ -122,7 +122,9 @@ def test_a_change_during_a_render_leaves_that_render_stale(cached, essay, monkey
     assert not cached.get(url).hit
 
 
-def test_readers_with_a_session_are_never_served_nor_kept(cached, essay, reader_client, client):
+def test_readers_with_a_session_get_the_shared_page_and_their_own_parts_apart(
+    cached, essay, reader_client
+):
     url = essay.get_absolute_url()
     # Reader A posts a comment held for moderation: their session remembers it.
     alice = reader_client()
@@ -137,36 +139,82 @@ def test_readers_with_a_session_are_never_served_nor_kept(cached, essay, reader_
         },
     )
     assert response.status_code == 302
-    assert Comment.objects.get(author_name="Alice Private").status == CommentStatus.PENDING
-    mine = alice.get(url)
-    assert not mine.hit and "Alice's comment awaiting moderation." in mine.text
-    assert "alice@example.org" in mine.text  # her remembered details fill her form
-    assert "private" in mine.headers["Cache-Control"]
-    again = alice.get(url)
-    assert not again.hit
+    comment = Comment.objects.get(author_name="Alice Private")
+    assert comment.status == CommentStatus.PENDING
+    # Sent to an address of her own (never shared) where she sees it, scripts or not.
+    assert f"?unapproved={comment.pk}#comment-{comment.pk}" in response["Location"]
+    own = alice.client.get(response["Location"].split("#")[0])
+    assert "Alice's comment awaiting moderation." in own.content.decode()
+    assert "private" in own["Cache-Control"]
+    assert alice.client.cookies["samizdat_personal"].value == "1"
 
-    # Reader B, anonymous: the shared page, never Alice's parts.
+    # The post's address: the shared page, rendered as for nobody, even when Alice's
+    # request is the one that renders it.
+    first = alice.get(url)
+    assert "samizdat_personal" in alice._cookies()["HTTP_COOKIE"]
+    for page in (first, alice.get(url)):
+        assert "Alice's comment" not in page.text and "alice@example.org" not in page.text
+        assert "Alice Private" not in page.text
+    assert alice.get(url).hit
+    # Her own parts come from one small private request.
+    me = alice.client.get("/identity/me/", {"post_id": essay.pk})
+    assert "no-store" in me["Cache-Control"]
+    parts = me.json()
+    assert parts["author"] == {"author_name": "Alice Private", "author_email": "alice@example.org",
+                               "author_url": "", "remember": True}  # fmt: skip
+    (pending,) = parts["pending"]
+    assert pending["id"] == comment.pk and pending["in"] is None
+    assert "Alice's comment awaiting moderation." in pending["html"]
+    assert "Your comment is awaiting moderation." in pending["html"]
+
+    # Reader B: the same shared page, and nothing of Alice's from the small request.
     bob = reader_client()
     shared = bob.get(url)
-    assert "Alice's comment" not in shared.text and "alice@example.org" not in shared.text
-    assert "Alice Private" not in shared.text
-    shared = bob.get(url)
-    assert shared.hit
-    assert "Alice's comment" not in shared.text and "alice@example.org" not in shared.text
-    # And Alice still gets her own page, not the shared one.
-    assert "Alice's comment awaiting moderation." in alice.get(url).text
+    assert shared.hit and shared.content == first.content
+    theirs = bob.client.get("/identity/me/", {"post_id": essay.pk}).json()
+    assert theirs["author"] is None and theirs["pending"] == []
+    assert "alice" not in str(theirs).lower()
 
 
-def test_a_logged_in_commenter_is_not_served_the_shared_page(cached, essay, make_user):
+def test_a_logged_in_commenter_is_served_the_shared_page(cached, essay, make_user):
     url = essay.get_absolute_url()
     cached.get(url)
     assert cached.get(url).hit
-    user = make_user("carol", first_name="Carol")
+    user = make_user("carol", first_name="Carol", last_name="Reader")
     cached.client.force_login(user)
     page = cached.get(url)
-    assert not page.hit
-    assert 'name="csrfmiddlewaretoken" value=""' not in page.text
+    assert page.hit and "Carol" not in page.text
+    me = cached.client.get("/identity/me/", {"post_id": essay.pk}).json()
+    assert me["identity"]["display_name"] == "Carol Reader" and me["csrf_token"]
+
+
+def test_staff_are_never_served_the_shared_page(cached, essay, staff, make_comment):
+    url = essay.get_absolute_url()
+    make_comment(essay, body="Waiting for the editor.", status=CommentStatus.PENDING)
+    cached.get(url)
+    assert cached.get(url).hit
+    login = cached.client.post(
+        "/admin/login/", {"username": "editor", "password": "correct horse battery staple"}
+    )
+    assert login.status_code == 302 and cached.client.cookies["samizdat_staff"].value == "1"
+    page = cached.get(url)
+    assert not page.hit and "Waiting for the editor." in page.text and "Approve" in page.text
     assert "private" in page.headers["Cache-Control"]
+    cached.client.post("/admin/logout/")
+    assert cached.client.cookies["samizdat_staff"].value == ""  # deleted
+    assert "Waiting for the editor." not in cached.get(url).text
+
+
+def test_a_protected_post_is_never_shared(cached, make_post, reader_client):
+    post = make_post("Locked", body="Behind a password.", password="open sesame")
+    url = post.get_absolute_url()
+    stranger = cached.get(url)
+    assert "Behind a password." not in stranger.text and not cached.get(url).hit
+    reader = reader_client()
+    reader.client.post(url, {"post_password": "open sesame"})
+    page = reader.get(url)
+    assert not page.hit and "Behind a password." in page.text
+    assert "Behind a password." not in cached.get(url).text
 
 
 def test_a_form_without_token_comes_back_with_the_text_kept(essay):
@@ -287,6 +335,10 @@ def test_keys_follow_the_scheme_and_host_django_sees(settings):
     assert plain != secure and "|https|essays.example.org|/" in secure
     assert store.key({**base, "HTTP_X_FORWARDED_PROTO": "http"}) == plain
     assert store.key({**base, "QUERY_STRING": "s=x"}) is None
-    assert store.key({**base, "HTTP_COOKIE": "sessionid=abc; other=1"}) is None
+    # A session is served the shared page (its own parts come apart); staff and a
+    # message to show are not.
+    assert store.key({**base, "HTTP_COOKIE": "sessionid=abc; other=1"}) == plain
+    assert store.key({**base, "HTTP_COOKIE": "sessionid=abc; samizdat_staff=1"}) is None
+    assert store.key({**base, "HTTP_COOKIE": "messages=abc"}) is None
     assert store.key({**base, "HTTP_COOKIE": "csrftoken=abc"}) == plain
     assert store.key({**base, "REQUEST_METHOD": "POST"}) is None

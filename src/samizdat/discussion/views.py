@@ -79,9 +79,15 @@ def _url_of(comment) -> str:
     the reader is sent to the post with the comment's anchor instead of a 500.
     """
     try:
-        return comment_url(comment)
+        url = comment_url(comment)
     except DatabaseError:
-        return f"{comment.entry.get_absolute_url()}#comment-{comment.pk}"
+        url = f"{comment.entry.get_absolute_url()}#comment-{comment.pk}"
+    if comment.status == CommentStatus.PENDING:
+        # As WordPress does: an address of its own (never from the page cache), where
+        # the reader sees their comment awaiting moderation even without scripts.
+        address, anchor = url.split("#", 1)
+        url = f"{address}?unapproved={comment.pk}#{anchor}"
+    return url
 
 
 def storage_full(error: DatabaseError) -> bool:

@@ -17,6 +17,8 @@ from samizdat.identity.avatars import guest_avatar_url
 
 IDENTITY_KEY = "samizdat_identity"
 DRAFT_KEY = "samizdat_draft"
+#: Added to a post's address when a draft waits there: the page is then the reader's own.
+DRAFT_QUERY = "draft=kept"
 DRAFT_FIELDS = ("body", "parent_id", "author_name", "author_email", "author_url")
 NAME_FIELDS = ("display_name", "name", "preferred_username", "username", "login", "screen_name")
 
@@ -185,16 +187,18 @@ def entry_key(entry) -> str:
     return f"{entry._meta.model_name}:{entry.pk}"
 
 
-def entry_from_request(request: HttpRequest):
-    """Return the live post or published page a comment form was posted for, or None."""
+def entry_from_request(request: HttpRequest, data=None):
+    """Return the live post or published page a comment form was posted for (or ``data``
+    names), or None."""
     from samizdat.publishing.models import Page, Post
 
+    data = request.POST if data is None else data
     for field, queryset in (
         ("post_id", Post.objects.live()),
         ("page_id", Page.objects.filter(published=True)),
     ):
-        value = request.POST.get(field, "")
-        if value.isdigit():
+        value = data.get(field, "")
+        if value.isdigit() and len(value) < 19:  # a database integer
             return queryset.filter(pk=int(value)).first()
     return None
 
@@ -228,4 +232,10 @@ def draft_return_url(request: HttpRequest) -> str:
     kind, _, pk = (draft.get("entry", "") if isinstance(draft, dict) else "").partition(":")
     model = {"post": Post, "page": Page}.get(kind)
     entry = model.objects.filter(pk=pk).first() if model and pk.isdigit() else None
-    return entry.get_absolute_url() + "#respond" if entry else reverse("publishing:home")
+    # The query keeps the page from the page cache: rendered for this reader, with the
+    # draft in its form, scripts or not.
+    return (
+        entry.get_absolute_url() + "?" + DRAFT_QUERY + "#respond"
+        if entry
+        else reverse("publishing:home")
+    )

@@ -150,19 +150,27 @@ def popup_done(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def me(request: HttpRequest) -> JsonResponse:
-    """Return the reader's commenting identity, for the comment form's script."""
+    """Return the reader's identity and own parts of a page, for the comment form's script."""
     identity = services.current_identity(request)
     from samizdat.antispam.tokens import new_token
 
     # A login or logout rotates the CSRF token: the form's script takes the new one here,
     # with the signed time the spam checks measure typing from.
-    response = JsonResponse(
-        {
-            "identity": identity.as_json() if identity else None,
-            "csrf_token": get_token(request),
-            "form_token": new_token(),
-        }
-    )
+    answer = {
+        "identity": identity.as_json() if identity else None,
+        "csrf_token": get_token(request),
+        "form_token": new_token(),
+    }
+    # On a shared page (?post_id= or ?page_id=, and the comments page): the reader's
+    # own parts of it.
+    entry = services.entry_from_request(request, request.GET)
+    if entry is not None:
+        from samizdat.discussion.personal import personal_parts
+
+        page = request.GET.get("page", "1")
+        page_number = int(page) if page.isdigit() and len(page) < 9 else 1
+        answer.update(personal_parts(request, entry, page_number))
+    response = JsonResponse(answer)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -177,6 +185,9 @@ def logout(request: HttpRequest) -> HttpResponse:
         services.stash_draft(request, entry, request.POST)
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"identity": None, "csrf_token": get_token(request)})
+    if entry is not None:
+        # Back to the form with the draft in it, rendered for this reader.
+        return HttpResponseRedirect(services.draft_return_url(request))
     next_url = local_url(request, request.POST.get("next")) or reverse("publishing:home")
     return HttpResponseRedirect(next_url.split("#")[0] + "#respond")
 

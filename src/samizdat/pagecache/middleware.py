@@ -13,6 +13,7 @@ import logging
 import secrets
 import time
 
+from django.conf import settings
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
@@ -22,7 +23,9 @@ from samizdat.pagecache.store import (
     DOWN_ENVIRON,
     GENERATION_BYTES,
     LISTS,
+    PERSONAL_COOKIE,
     SITE,
+    STAFF_COOKIE,
     Entry,
     entry_generation,
     store,
@@ -99,7 +102,8 @@ class PageCacheMiddleware:
         if not getattr(request, "page_cache_view", False):
             return response
         # Kept from GETs only (HEADs are served from them): a server may drop a HEAD's body.
-        if key is not None and request.method == "GET" and self.shareable(response):
+        shared = getattr(request, "page_cache", None) is not None  # a view may say no
+        if key is not None and shared and request.method == "GET" and self.shareable(response):
             return self.keep(request, response)
         if not response.has_header("Cache-Control"):
             # A page with a reader's own parts: no cache in between may keep it.
@@ -163,3 +167,36 @@ def seconds_to_keep(now: float) -> float:
     if upcoming is not None:
         seconds = min(seconds, max(1.0, upcoming.timestamp() - now))
     return seconds
+
+
+class ReaderMarkersMiddleware:
+    """Keep two cookies in step with the session: ``samizdat_staff`` and ``samizdat_personal``.
+
+    Staff are not served shared pages (theirs carry moderation buttons and drafts); a
+    reader whose session holds something of theirs (a login, a pending comment, a
+    remembered name, a kept draft) is, and their page's script asks ``/identity/me/``
+    for those parts. The script cannot see the session cookie (HttpOnly): it sees this
+    one. Neither cookie grants anything: forged, it only costs its holder the cache.
+    Updated when the session changes (a login, a logout, a comment).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.modified:
+            return response
+        user = getattr(request, "user", None)
+        staff = bool(user is not None and user.is_authenticated and user.is_staff)
+        personal = not session.is_empty()
+        for name, wanted in ((STAFF_COOKIE, staff), (PERSONAL_COOKIE, personal)):
+            if wanted and name not in request.COOKIES:
+                response.set_cookie(
+                    name, "1", max_age=settings.SESSION_COOKIE_AGE,
+                    secure=settings.SESSION_COOKIE_SECURE, samesite="Lax",
+                )  # fmt: skip
+            elif not wanted and name in request.COOKIES:
+                response.delete_cookie(name, samesite="Lax")
+        return response

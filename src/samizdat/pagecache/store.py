@@ -48,6 +48,11 @@ GENERATION_KEY = "samizdat:pagecache:generation"
 #: Set by the hit path when the store could not be read: the page is not kept either.
 DOWN_ENVIRON = "samizdat.page_cache_down"
 
+#: Set (by ``ReaderMarkersMiddleware``) for staff, whose pages are rendered for them.
+STAFF_COOKIE = "samizdat_staff"
+#: Set for readers whose session holds anything of theirs: their pages ask for it.
+PERSONAL_COOKIE = "samizdat_personal"
+
 SITE = "site"
 LISTS = "lists"
 ENTRY_SLOTS = 4096
@@ -396,7 +401,9 @@ class PageStore:
             static_url=settings.STATIC_URL,
             ssl_header=settings.SECURE_PROXY_SSL_HEADER,
             forwarded_host=settings.USE_X_FORWARDED_HOST,
-            private_cookies=(settings.SESSION_COOKIE_NAME, "messages"),
+            # A session no longer keeps a reader from the shared pages (their own parts
+            # come from /identity/me/); a message to show, or staff, still do.
+            private_cookies=("messages", STAFF_COOKIE),
         )
         return self._config
 
@@ -452,7 +459,9 @@ class PageStore:
 
 
 def _shared_key(key: str) -> str:
-    return "page:" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+    # "page2": entries carry the generations they depend on (pages kept by an older
+    # samizdat are not read back into the new layout).
+    return "page2:" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
 def _has_private_cookie(header: str, names: tuple[str, ...]) -> bool:

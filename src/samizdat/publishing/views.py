@@ -28,6 +28,7 @@ from samizdat.discussion.moderation import can_moderate, get_moderator
 from samizdat.discussion.session import existing_session, pending_ids, remembered_author
 from samizdat.discussion.threads import comment_page
 from samizdat.identity.services import configured_providers, current_identity, pop_draft
+from samizdat.pagecache.decorators import not_shared
 from samizdat.pagecache.middleware import depends_on_entry
 from samizdat.publishing.citations import link_sources
 from samizdat.publishing.models import Category, Page, Post, Tag
@@ -185,6 +186,9 @@ def post_detail(
     if (year, month, day) != (canonical["year"], canonical["month"], canonical["day"]):
         # The slug is unique: send a link with a stale date to the post's own URL.
         return HttpResponsePermanentRedirect(post.get_absolute_url())
+    if post.password:
+        # Locked or unlocked, the page depends on the reader's session: never shared.
+        not_shared(request)
     if request.method == "POST" and post.password:
         # WordPress's "This content is password protected" form.
         if constant_time_compare(request.POST.get("post_password", ""), post.password):

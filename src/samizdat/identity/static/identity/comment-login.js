@@ -74,25 +74,92 @@
       });
   }
 
-  // A page shared by the page cache comes without a CSRF token (it would be someone
-  // else's): ask for this reader's own when they start on the form, and before any
-  // submit that comes first.
+  // A page shared by the page cache is the same for every reader: it comes without a
+  // CSRF token (it would be someone else's) and without anything of this reader's.
+  // One small request brings both: when they start on the form, before any submit
+  // that comes first, or at once when the reader has a session (the samizdat_personal
+  // cookie): their login, their comments awaiting moderation, their remembered name,
+  // the draft kept across a login.
   var tokenInput = form.querySelector("input[name=csrfmiddlewaretoken]");
   var tokenAsked = null;
+
+  function personalUrl() {
+    var query = new URLSearchParams();
+    ["post_id", "page_id"].forEach(function (name) {
+      var input = form.querySelector("input[name=" + name + "]");
+      if (input && input.value) query.set(name, input.value);
+    });
+    var page = window.location.pathname.match(/\/comment-page-(\d+)\/?$/);
+    if (page) query.set("page", page[1]);
+    return form.dataset.meUrl + "?" + query.toString();
+  }
+
+  function fillAuthor(author) {
+    ["author_name", "author_email", "author_url"].forEach(function (name) {
+      var input = form.querySelector("[name=" + name + "]");
+      if (input && !input.value && author[name]) input.value = author[name];
+    });
+    var remember = form.querySelector("input[name=remember]");
+    if (remember && author.remember) remember.checked = true;
+  }
+
+  function fillDraft(draft) {
+    if (body && !body.value && draft.body) body.value = draft.body;
+    var parent = form.querySelector("input[name=parent_id]");
+    if (parent && !parent.value && draft.parent_id) parent.value = draft.parent_id;
+  }
+
+  // The reader's own comments awaiting moderation, where the page would have shown them.
+  function showPending(pending) {
+    var section = document.getElementById("comments");
+    pending.forEach(function (item) {
+      if (document.getElementById("comment-" + item.id)) return;
+      var list;
+      var holder = item.in ? document.getElementById("comment-" + item.in) : null;
+      if (holder) {
+        list = holder.querySelector(":scope > ol.children");
+        if (!list) {
+          list = document.createElement("ol");
+          list.className = "children";
+          holder.appendChild(list);
+          holder.classList.add("parent");
+        }
+      } else {
+        list = section && section.querySelector(":scope > ol.comment-list");
+        if (!list && section) {
+          list = document.createElement("ol");
+          list.className = "comment-list";
+          var before = section.querySelector(":scope > .comment-navigation, :scope > .no-comments, :scope > #respond");
+          section.insertBefore(list, before);
+        }
+      }
+      if (!list) return;
+      var template = document.createElement("template");
+      template.innerHTML = item.html.trim();
+      list.appendChild(template.content);
+    });
+  }
+
   function ensureToken() {
     if (!tokenInput || tokenInput.value) return Promise.resolve();
     if (!tokenAsked) {
-      tokenAsked = fetch(form.dataset.meUrl, {credentials: "same-origin", headers: {Accept: "application/json"}})
+      tokenAsked = fetch(personalUrl(), {credentials: "same-origin", headers: {Accept: "application/json"}})
         .then(function (response) { return response.json(); })
         .then(function (data) {
           setToken(data.csrf_token);
           var started = form.querySelector("input[name=form_token]");
           if (started && !started.value && data.form_token) started.value = data.form_token;
           if (data.identity) showIdentity(data.identity);
+          if (data.author && !data.identity) fillAuthor(data.author);
+          if (data.draft) fillDraft(data.draft);
+          if (data.pending && data.pending.length) showPending(data.pending);
         })
         .catch(function () { tokenAsked = null; });
     }
     return tokenAsked;
+  }
+  if (tokenInput && !tokenInput.value && /(^|;\s*)samizdat_personal=1/.test(document.cookie)) {
+    ensureToken();
   }
   if (tokenInput && !tokenInput.value) {
     form.addEventListener("focusin", ensureToken);
