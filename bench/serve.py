@@ -195,6 +195,50 @@ def wrk(url: str) -> dict:
     }
 
 
+def mixed_reads(base: str, paths: list[str], env: dict | None = None,
+                approve_on: str | None = None) -> dict:  # fmt: skip
+    """Read ``paths`` at random with wrk; with ``approve_on``, approve one held comment per
+    second on that post meanwhile (from another process, as a moderator's action is).
+
+    Returns the rate and the share of answers the page cache served.
+    """
+    approver = None
+    if approve_on is not None:
+        slug = approve_on.rstrip("/").rsplit("/", 1)[1]
+        code = (
+            "import time\n"
+            "from samizdat.discussion.models import Comment\n"
+            "from samizdat.discussion.services import moderate\n"
+            f"held = list(Comment.objects.filter(post__slug={slug!r}, status='pending')"
+            ".order_by('id')[:60])\n"
+            "for comment in held:\n"
+            "    moderate([comment], 'approved')\n"
+            "    time.sleep(1)\n"
+        )
+        approver = subprocess.Popen([*SAMIZDAT, "shell", "-c", code], env=env)
+    try:
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as listing:
+            listing.write("\n".join(paths))
+            listing.flush()
+            out = subprocess.run(
+                [*WRK, "-s", str(Path(__file__).with_name("mixed_reads.lua")), base + "/"],
+                env={**os.environ, "PATHS_FILE": listing.name},
+                capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+    finally:
+        if approver is not None:
+            approver.kill()
+            approver.wait()
+    counts = re.search(r"cached (\d+) rendered (\d+)", out)
+    cached, rendered = int(counts.group(1)), int(counts.group(2))
+    return {
+        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1),
+        "p99": re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1),
+        "hit_rate": cached / max(1, cached + rendered),
+    }
+
+
 def post_comments(base: str, post_path: str) -> dict:
     """Post comments with wrk (16 connections, 10 s), each from a different reader.
 
@@ -227,6 +271,70 @@ def post_comments(base: str, post_path: str) -> dict:
     return {
         "ids": ids,
         "refused": refused,
+        "rate": len(ids) / seconds,
+        "p50": re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1),
+        "p99": re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1),
+    }
+
+
+ISSO_VENV = Path(tempfile.gettempdir()) / "samizdat-bench-isso"
+
+
+def isso_posting() -> dict | None:
+    """Isso 0.14 (PyPI, a venv of the bench's own, gunicorn with 4 workers, moderation and
+    rate limits off) taking comments under the same wrk load; None if it cannot be set up."""
+    python = ISSO_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(ISSO_VENV)], check=True)
+    installed = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "isso==0.14.0", "gunicorn"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if installed.returncode != 0:
+        print(f"Isso: skipped (pip install failed: {installed.stderr.strip()[-300:]})")
+        return None
+    root = Path(tempfile.mkdtemp(prefix="samizdat-bench-isso-"))
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    config = root / "isso.cfg"
+    config.write_text(
+        f"[general]\ndbpath = {root / 'comments.db'}\nhost = {origin}\n"
+        "[moderation]\nenabled = false\n[guard]\nenabled = false\n"
+        "[server]\nlisten = http://127.0.0.1:0\n"
+    )
+    server = subprocess.Popen(
+        [str(ISSO_VENV / "bin" / "gunicorn"), "-w", "4", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "isso.run"],
+        env={**os.environ, "ISSO_SETTINGS": str(config)}, cwd=root,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(origin + "/info", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.3)
+        with tempfile.NamedTemporaryFile("r", suffix=".txt") as acknowledged:
+            out = subprocess.run(
+                [*WRK, "-s", str(Path(__file__).with_name("isso_post.lua")), origin + "/"],
+                env={**os.environ, "ORIGIN": origin, "ACK_FILE": acknowledged.name},
+                capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+            ids = [int(pk) for pk in acknowledged.read().split(",") if pk]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    import sqlite3
+
+    with sqlite3.connect(root / "comments.db") as db:
+        kept = {row[0] for row in db.execute("SELECT id FROM comments")}
+    shutil.rmtree(root, ignore_errors=True)
+    seconds = float(re.search(r"requests in ([\d.]+)s", out).group(1))
+    return {
+        "ids": ids,
+        "lost": len(set(ids) - kept),
         "rate": len(ids) / seconds,
         "p50": re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1),
         "p99": re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1),
@@ -286,6 +394,21 @@ def query_plans(env: dict) -> None:
     )
 
 
+def filler_paths(base: str, count: int) -> list[str]:
+    """The addresses of ``count`` filler posts (1,000 comments each), from the archive."""
+    found: list[str] = []
+    page = 1
+    while len(found) < count:
+        url = base + "/" + (f"page/{page}/" if page > 1 else "")
+        html = urllib.request.urlopen(url).read().decode()
+        more = re.findall(r'href="(/\d{4}/\d{2}/\d{2}/filler-\d+/)"', html)
+        if not more:
+            break
+        found += [path for path in dict.fromkeys(more) if path not in found]
+        page += 1
+    return found[:count]
+
+
 def measure(env: dict, title: str) -> None:
     query_plans(env)
     rows: list[tuple[str, str, str, str, str]] = []
@@ -317,6 +440,19 @@ def measure(env: dict, title: str) -> None:
         row("post page, 10 comments, cached", base + ten, pids)
         row("home page, cached", base + "/", pids)
         row("post feed, cached", base + "/feed/", pids)
+        # Readers spread over 100 posts, all kept; then the same while one comment a
+        # second is approved on one of them (per-entry invalidation keeps the others).
+        spread = filler_paths(base, 100)
+        for path in spread:
+            urllib.request.urlopen(base + path).read()
+        for name, approve_on in (("all cached", None), ("1 approval/s", spread[0])):
+            result = mixed_reads(base, spread, env, approve_on)
+            rows.append((
+                f"100 posts at random, {name}: {result['hit_rate']:.1%} from the cache",
+                f"{result['rate']:,.0f}", result["p50"], result["p99"],
+                f"{peak_rss_mb(pids):.0f}",
+            ))  # fmt: skip
+            print(f"  {rows[-1]}", flush=True)
     with server(env, SAMIZDAT_PAGE_CACHE="off") as (base, process):
         pids = children(process.pid)
         row("post page, 10 comments, uncached", base + ten, pids)
@@ -355,6 +491,33 @@ def measure(env: dict, title: str) -> None:
             )
         )
         print(f"  {rows[-1]}", flush=True)
+    if "DATABASE_URL" not in env:
+        # Side by side with Isso, on the same machine in the same run: moderation and
+        # rate limits off for both, the same wrk load.
+        with server(
+            env,
+            SAMIZDAT_PROXY_HOPS="1",
+            SAMIZDAT_COMMENTS_MODERATION="none",
+            SAMIZDAT_COMMENTS_RATE_NETWORK="off",
+            SAMIZDAT_COMMENTS_RATE_AUTHOR="off",
+            SAMIZDAT_COMMENTS_FLOOD_SECONDS="0",
+        ) as (base, process):
+            pids = children(process.pid)
+            ours = post_comments(base, ten)
+            ours_lost = len(ours["ids"]) - stored(env, ours["ids"])
+        theirs = isso_posting()
+        rows.append((
+            f"side by side: samizdat posting, moderation off ({ours_lost} lost)",
+            f"{ours['rate']:,.0f}", ours["p50"], ours["p99"], f"{peak_rss_mb(pids):.0f}",
+        ))  # fmt: skip
+        if theirs is not None:
+            rows.append((
+                f"side by side: Isso 0.14, gunicorn -w 4 ({theirs['lost']} lost); "
+                f"samizdat/Isso {ours['rate'] / max(theirs['rate'], 0.001):.2f}x",
+                f"{theirs['rate']:,.0f}", theirs["p50"], theirs["p99"], "-",
+            ))  # fmt: skip
+        for line in rows[-2:]:
+            print(f"  {line}", flush=True)
     print(f"\n{title}")
     print(f"{'work':<62} {'req/s':>8} {'p50':>9} {'p99':>9} {'peak RSS MB':>12}")
     for name, rate, p50, p99, rss in rows:

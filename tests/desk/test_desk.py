@@ -125,10 +125,14 @@ class TestQueues:
 
 
 class TestActions:
-    def test_approve_updates_count_and_readers_page(self, desk, post, make_comment):
+    def test_approve_updates_count_and_readers_page(
+        self, desk, post, make_comment, django_capture_on_commit_callbacks
+    ):
         pending = make_comment(post, status=CommentStatus.PENDING, body="Held words")
         assert "Held words" not in reader_sees(post)
-        response = act(desk, "approve", pending)
+        # The reader's page follows once the action is committed (as it is, outside tests).
+        with django_capture_on_commit_callbacks(execute=True):
+            response = act(desk, "approve", pending)
         assert response.status_code == 302
         pending.refresh_from_db()
         post.refresh_from_db()
@@ -136,14 +140,16 @@ class TestActions:
         page = reader_sees(post)
         assert "Held words" in page and "One comment" in page
 
-    def test_spam_then_undo(self, desk, post, make_comment):
+    def test_spam_then_undo(self, desk, post, make_comment, django_capture_on_commit_callbacks):
         comment = make_comment(post, body="Borderline")
-        response = act(desk, "spam", comment, json_mode=True)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = act(desk, "spam", comment, json_mode=True)
         data = response.json()
         assert data["ok"] and data["undo"] and data["counts"]["spam"] == 1
         assert f'id="desk-comment-{comment.pk}"' in data["rows"][str(comment.pk)]
         assert "Borderline" not in reader_sees(post)
-        undone = desk.post(UNDO, {"token": data["undo"]}, HTTP_X_DESK="1").json()
+        with django_capture_on_commit_callbacks(execute=True):
+            undone = desk.post(UNDO, {"token": data["undo"]}, HTTP_X_DESK="1").json()
         assert undone["ok"]
         comment.refresh_from_db()
         assert comment.status == CommentStatus.APPROVED

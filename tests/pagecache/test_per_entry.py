@@ -118,7 +118,8 @@ def test_fragments_follow_author_changes(
     assert 'href="https://new.example.org/"' in page
     # A user's own change (their avatar, shown on their comments) is the site's.
     user = make_user("writer")
-    mine = make_comment(post, user=user, author_name="Writer", body="Mine.")
+    with django_capture_on_commit_callbacks(execute=True):
+        mine = make_comment(post, user=user, author_name="Writer", body="Mine.")
     assert "Mine." in rendered(post)
     with django_capture_on_commit_callbacks(execute=True):
         mine.author_avatar_url = "https://avatars.example.org/writer.png"

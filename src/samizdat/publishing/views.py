@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import (
@@ -19,8 +20,10 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from samizdat.discussion.forms import CommentForm
@@ -30,6 +33,7 @@ from samizdat.discussion.threads import comment_page
 from samizdat.identity.services import configured_providers, current_identity, pop_draft
 from samizdat.pagecache.decorators import not_shared
 from samizdat.pagecache.middleware import depends_on_entry
+from samizdat.pagecache.store import entry_generation
 from samizdat.publishing.citations import link_sources
 from samizdat.publishing.models import Category, Page, Post, Tag
 
@@ -219,13 +223,10 @@ def discussion_context(
     fragment_generation = depends_on_entry(request, entry)
     # Staff see every comment that waits, in place, with the moderation buttons.
     moderator = can_moderate(request.user)
-    try:
-        discussion = comment_page(
-            entry, comment_page_number, pending_ids(request), all_pending=moderator
-        )
-    except InvalidPage as exc:
-        raise Http404(_("There is no such page of comments.")) from exc
     comments_open = get_moderator().comments_open(entry)
+    thread_html, thread_has_comments = _thread(
+        request, entry, comment_page_number, moderator, comments_open, fragment_generation
+    )
     identity = current_identity(request)
     target = {"post_id": entry.pk} if isinstance(entry, Post) else {"page_id": entry.pk}
     reply_to = None
@@ -243,7 +244,8 @@ def discussion_context(
         "entry": entry,
         # Reversed once: the comment list links to it from every comment.
         "post_url": entry.get_absolute_url(),
-        "discussion": discussion,
+        "thread_html": thread_html,
+        "thread_has_comments": thread_has_comments,
         "comments_open": comments_open,
         # A refused submission is shown again even on a closed post: the text is kept.
         "show_comment_form": comments_open or form is not None,
@@ -256,6 +258,46 @@ def discussion_context(
         "form_token": _form_token(request, form),
         "fragment_generation": fragment_generation,
     }
+
+
+def _thread(
+    request: HttpRequest,
+    entry,
+    number: int,
+    moderator: bool,
+    comments_open: bool,
+    generation: str,
+) -> tuple[str, bool]:
+    """One page of threads as HTML, and whether it shows any comment.
+
+    What every reader sees alike (nothing of theirs pending, no moderation buttons) is
+    kept whole in the worker's memory until the site or this entry changes: a page of
+    a 1,000-comment thread is then one lookup, not a query and a template per comment.
+    """
+    pending = pending_ids(request)
+    shared = not moderator and not pending and not generation.startswith("down-")
+    key = f"thread:{entry_generation(entry)}:{generation}:{number}:{int(comments_open)}"
+    fragments = caches["fragments"]
+    if shared and (kept := fragments.get(key)) is not None:
+        return mark_safe(kept[0]), kept[1]  # noqa: S308 -- rendered by our template below
+    try:
+        discussion = comment_page(entry, number, pending, all_pending=moderator)
+    except InvalidPage as exc:
+        raise Http404(_("There is no such page of comments.")) from exc
+    html = render_to_string(
+        "discussion/thread.html",
+        {
+            "discussion": discussion,
+            "post_url": entry.get_absolute_url(),
+            "comments_open": comments_open,
+            "can_moderate": moderator,
+            "fragment_generation": generation,
+        },
+        request=request,
+    )
+    if shared:
+        fragments.set(key, (html, bool(discussion.nodes)))
+    return mark_safe(html), bool(discussion.nodes)  # noqa: S308 -- our template's output
 
 
 def _form_token(request: HttpRequest, form) -> str:
