@@ -284,6 +284,8 @@ CACHES = _caches()
 SAMIZDAT_PAGE_CACHE = env_bool("SAMIZDAT_PAGE_CACHE", True)
 SAMIZDAT_PAGE_CACHE_SECONDS = int(os.environ.get("SAMIZDAT_PAGE_CACHE_SECONDS", "600"))
 SAMIZDAT_PAGE_CACHE_CDN_SECONDS = int(os.environ.get("SAMIZDAT_PAGE_CACHE_CDN_SECONDS", "0"))
+# Concurrent misses of one page wait this long for the request that renders it.
+SAMIZDAT_PAGE_CACHE_WAIT_SECONDS = float(os.environ.get("SAMIZDAT_PAGE_CACHE_WAIT_SECONDS", "5"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

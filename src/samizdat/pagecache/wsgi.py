@@ -35,11 +35,15 @@ class PageCacheApplication:
             return self.application(environ, start_response)
         if entry is None:
             if store.claim(key):
-                # This request renders the page; concurrent misses wait for it.
+                # This request renders the page; concurrent misses wait for it. Unless
+                # another finished it between our look and our claim: look again.
                 try:
-                    return self.application(environ, start_response)
+                    entry = _look_again(key)
+                    if entry is None:
+                        return self.application(environ, start_response)
                 finally:
                     store.release(key)
+                return self.send(environ, start_response, entry, _WAITED)
             try:
                 entry = store.wait_for(key)
             except Exception:
@@ -60,6 +64,14 @@ class PageCacheApplication:
             return []
         start_response(entry.status, entry.headers + marker)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [entry.body]
+
+
+def _look_again(key: str):
+    try:
+        return store.lookup(key)
+    except Exception:
+        warn_once_a_minute(log, "reading the page cache")
+        return None
 
 
 _HIT = [("X-Page-Cache", "hit")]

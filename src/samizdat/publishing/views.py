@@ -19,11 +19,12 @@ from django.http import (
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
 )
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from samizdat.discussion.forms import CommentForm
@@ -33,7 +34,7 @@ from samizdat.discussion.threads import comment_page
 from samizdat.identity.services import configured_providers, current_identity, pop_draft
 from samizdat.pagecache.decorators import not_shared
 from samizdat.pagecache.middleware import depends_on_entry
-from samizdat.pagecache.store import entry_generation
+from samizdat.pagecache.store import entry_generation, remember
 from samizdat.publishing.citations import link_sources
 from samizdat.publishing.models import Category, Page, Post, Tag
 
@@ -240,7 +241,7 @@ def discussion_context(
         form = CommentForm(initial=initial, identity=identity)
     elif form is not None:
         reply_to = _reply_to(request, entry, form.data.get("parent_id"))
-    return {
+    context = {
         "entry": entry,
         # Reversed once: the comment list links to it from every comment.
         "post_url": entry.get_absolute_url(),
@@ -258,6 +259,45 @@ def discussion_context(
         "form_token": _form_token(request, form),
         "fragment_generation": fragment_generation,
     }
+    blank = (
+        comments_open
+        and not form.is_bound
+        and identity is None
+        and reply_to is None
+        and form.initial == target
+        and not context["choose_login"]
+    )
+    context["form_html"] = _blank_form(request, entry, context) if blank else None
+    return context
+
+
+# Stand-ins for the two per-request values of a blank form kept whole.
+_CSRF_STANDIN = "samizdat-csrf-standin"
+_TOKEN_STANDIN = "samizdat-form-token-standin"  # noqa: S105 -- a placeholder, not a secret
+
+
+def _blank_form(request: HttpRequest, entry, context: dict) -> SafeString:
+    """The comment form as every reader first sees it, kept whole per worker.
+
+    Its widgets cost a sixth of a post page's render. What differs between readers (the
+    CSRF token, the spam checks' start time) is put in after; the rest changes with the
+    site (login providers) or the entry (comments closing).
+    """
+    shared = getattr(request, "page_cache", None) is not None
+    generation = context["fragment_generation"]
+    key = f"form:{entry_generation(entry)}:{generation}:{int(shared)}"
+    fragments = caches["fragments"]
+    html = fragments.get(key) if not generation.startswith("down-") else None
+    if html is None:
+        html = render_to_string(
+            "discussion/form.html",
+            {**context, "csrf_token": _CSRF_STANDIN, "form_token": _TOKEN_STANDIN},
+            request=request,
+        )
+        fragments.set(key, html)
+    csrf = "" if shared else get_token(request)
+    html = html.replace(_CSRF_STANDIN, csrf).replace(_TOKEN_STANDIN, context["form_token"])
+    return mark_safe(html)  # noqa: S308 -- our template's output; tokens are URL-safe
 
 
 def _thread(
@@ -321,7 +361,8 @@ def render_post(
     status: int = 200,
 ) -> HttpResponse:
     """Render a post page; the discussion app uses it to show a form with errors."""
-    previous_post, next_post = adjacent_posts(post)
+    # Read once per process until a post changes (posts replace the site's generation).
+    previous_post, next_post = remember(f"adjacent:{post.pk}", lambda: adjacent_posts(post))
     body, sources = link_sources(post.body_html, list(post.sources.all()))
     context = {
         "post": post,
