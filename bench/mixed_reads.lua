@@ -23,7 +23,8 @@ function request()
 end
 
 function response(status, headers, body)
-  local kind = headers["X-Page-Cache"]
+  -- granian sends header names in lower case
+  local kind = headers["x-page-cache"] or headers["X-Page-Cache"]
   if kind == "hit" or kind == "waited" then
     cached = cached + 1
   else

@@ -400,7 +400,10 @@ def filler_paths(base: str, count: int) -> list[str]:
     page = 1
     while len(found) < count:
         url = base + "/" + (f"page/{page}/" if page > 1 else "")
-        html = urllib.request.urlopen(url).read().decode()
+        try:
+            html = urllib.request.urlopen(url).read().decode()
+        except urllib.error.HTTPError:  # past the last page
+            break
         more = re.findall(r'href="(/\d{4}/\d{2}/\d{2}/filler-\d+/)"', html)
         if not more:
             break
@@ -504,11 +507,12 @@ def measure(env: dict, title: str) -> None:
         ) as (base, process):
             pids = children(process.pid)
             ours = post_comments(base, ten)
+            ours_rss = peak_rss_mb(pids)
             ours_lost = len(ours["ids"]) - stored(env, ours["ids"])
         theirs = isso_posting()
         rows.append((
             f"side by side: samizdat posting, moderation off ({ours_lost} lost)",
-            f"{ours['rate']:,.0f}", ours["p50"], ours["p99"], f"{peak_rss_mb(pids):.0f}",
+            f"{ours['rate']:,.0f}", ours["p50"], ours["p99"], f"{ours_rss:.0f}",
         ))  # fmt: skip
         if theirs is not None:
             rows.append((

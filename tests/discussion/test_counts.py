@@ -70,3 +70,20 @@ class TestStoredCount:
 
     def test_no_comments_label(self, client, post):
         assert "No comments" in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_a_new_approved_comment_adds_one_and_the_hourly_task_proves_it(post, make_comment):
+    from samizdat.discussion.services import reconcile_counts
+    from samizdat.publishing.models import Post
+
+    first = make_comment(post)
+    make_comment(post, parent=first)
+    make_comment(post, status=CommentStatus.PENDING)
+    post.refresh_from_db()
+    assert (post.comment_count, post.thread_count) == (2, 1)
+    # A count gone wrong (a crash between two writes, a manual edit) is put right.
+    Post.objects.filter(pk=post.pk).update(comment_count=7)
+    assert reconcile_counts() == 1
+    post.refresh_from_db()
+    assert post.comment_count == 2
+    assert reconcile_counts() == 0

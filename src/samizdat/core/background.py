@@ -105,6 +105,7 @@ def recover() -> int:
 #: (dotted path of a task taking no arguments, seconds between runs)
 PERIODIC = [
     ("samizdat.desk.tasks.empty_old_spam_and_trash", 3600),
+    ("samizdat.desk.tasks.reconcile_comment_counts", 3600),
 ]
 
 

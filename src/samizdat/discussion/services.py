@@ -8,10 +8,11 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
@@ -330,6 +331,32 @@ def refresh_comment_counts(post_ids: Iterable[int], model=Post) -> None:
         comment_count=Coalesce(Subquery(approved()), Value(0)),
         thread_count=Coalesce(Subquery(approved(parent__isnull=True)), Value(0)),
     )
+
+
+def count_new_comment(comment: Comment) -> None:
+    """Add one new approved comment to its post's (or page's) stored counts."""
+    model, pk = (Post, comment.post_id) if comment.post_id else (Page, comment.page_id)
+    top = 1 if comment.parent_id is None else 0
+    model.objects.filter(pk=pk).update(
+        comment_count=F("comment_count") + 1, thread_count=F("thread_count") + top
+    )
+
+
+def reconcile_counts(since_hours: float = 2) -> int:
+    """Count again the posts and pages with comments of the last ``since_hours``; return
+    how many were wrong (and are now right)."""
+    since = timezone.now() - timedelta(hours=since_hours)
+    recent = Comment.objects.filter(created_at__gte=since)
+    fixed = 0
+    for model, field in ((Post, "post_id"), (Page, "page_id")):
+        ids = set(recent.exclude(**{field: None}).values_list(field, flat=True))
+        if not ids:
+            continue
+        before = dict(model.objects.filter(pk__in=ids).values_list("pk", "comment_count"))
+        refresh_comment_counts(ids, model)
+        after = dict(model.objects.filter(pk__in=ids).values_list("pk", "comment_count"))
+        fixed += sum(1 for pk in ids if before.get(pk) != after.get(pk))
+    return fixed
 
 
 def refresh_counts_of(comments: Iterable[Comment]) -> None:
