@@ -197,6 +197,13 @@ class TestBadInput:
         assert second.status_code == 302 and second["Location"] == first["Location"]
         assert Comment.objects.count() == 1
 
+    def test_a_retry_asking_to_be_remembered_is_remembered(self, client, post, comment_data):
+        """The retry's own choices count: pressed again with "Save my name" ticked."""
+        client.post(URL, comment_data(body="Said once, remembered the second time."))
+        client.post(URL, comment_data(body="Said once, remembered the second time.", remember="on"))
+        author = client.get("/identity/me/", {"post_id": post.pk}).json()["author"]
+        assert author["author_name"] == "Guest Reader" and author["remember"]
+
     def test_a_duplicate_of_spam_is_still_refused(self, client, post, comment_data):
         client.post(URL, comment_data(body="Buy now."))
         Comment.objects.update(status=CommentStatus.SPAM)

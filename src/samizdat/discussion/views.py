@@ -45,6 +45,8 @@ def post_comment_view(request: HttpRequest) -> HttpResponse:
             comment = retry.comment
             if comment.status == CommentStatus.PENDING:
                 session.remember_pending(request, comment)
+            if identity is None:
+                session.remember_author(request, comment, form.cleaned_data.get("remember", False))
             return HttpResponseRedirect(_url_of(comment))
         except DatabaseError as error:
             if not storage_full(error):
