@@ -89,8 +89,8 @@ class PageCacheMiddleware:
         if key is not None and request.META.get(DOWN_ENVIRON):
             key = None  # the store is down: this page is rendered, not kept
         if key is not None:
-            # Read before rendering (by the hit path, when it ran): a change during the
-            # render leaves this page stale.
+            # Read before rendering: a change committed during the render leaves this
+            # page stale.
             try:
                 tokens = store.generation.tokens((SITE, LISTS))
             except Exception:
@@ -145,7 +145,7 @@ class PageCacheMiddleware:
         except Exception:
             # A full disk, a directory not writable, Redis gone: the page is served, unkept.
             warn_once_a_minute(log, "keeping a page in the page cache")
-        response["X-Page-Cache"] = "miss"  # rendered (and kept): what the bench counts
+        response["X-Page-Cache"] = "miss"  # rendered here: what the stampede test counts
         return get_conditional_response(
             request, etag=etag, last_modified=int(now), response=response
         )

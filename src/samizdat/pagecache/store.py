@@ -129,10 +129,6 @@ class FileGeneration:
             _unusable(self.path, exc)
             return os.urandom(GENERATION_BYTES)  # matches nothing kept: every page renders
 
-    def current(self) -> bytes:
-        """The site's generation."""
-        return self.tokens((SITE,))
-
     def bump(self, names: tuple[str, ...] = (SITE,)) -> None:
         try:
             data = self.map or self._open()
@@ -204,10 +200,6 @@ class RedisGeneration:
             self.was_down = True
             raise
 
-    def current(self) -> bytes:
-        """The site's generation."""
-        return self.tokens((SITE,))
-
     def bump(self, names: tuple[str, ...] = (SITE,)) -> None:
         try:
             client = self._client()
@@ -228,7 +220,7 @@ class FileClaims:
         self.directory = Path(directory)
 
     def _path(self, key: str) -> Path:
-        return self.directory / hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+        return self.directory / _digest(key)
 
     def claim(self, key: str) -> bool:
         path = self._path(key)
@@ -461,7 +453,11 @@ class PageStore:
 def _shared_key(key: str) -> str:
     # "page2": entries carry the generations they depend on (pages kept by an older
     # samizdat are not read back into the new layout).
-    return "page2:" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+    return "page2:" + _digest(key)
+
+
+def _digest(key: str) -> str:
+    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
 def _has_private_cookie(header: str, names: tuple[str, ...]) -> bool:
