@@ -134,3 +134,26 @@ def test_fragments_follow_settings_changes(rendered, post, make_comment, setting
     assert "secure.gravatar.com" not in rendered(post)
     settings.SAMIZDAT_IDENTITY_AVATARS = "gravatar"
     assert "secure.gravatar.com" in rendered(post)
+
+
+def test_a_readers_pending_comment_follows_an_edit(
+    post, make_comment, django_capture_on_commit_callbacks
+):
+    """Their own parts come from /identity/me/, rendered as the page's comments are kept."""
+    client = Client()
+    client.post(
+        "/comments/post/",
+        {"post_id": post.pk, "body": "As typed.", "author_name": "Held Reader",
+         "author_email": "held@example.org"},
+    )  # fmt: skip
+    comment = post.comments.get(author_name="Held Reader")
+    assert comment.status == CommentStatus.PENDING
+
+    def mine():
+        return client.get("/identity/me/", {"post_id": post.pk}).json()["pending"][0]["html"]
+
+    assert "As typed." in mine()
+    with django_capture_on_commit_callbacks(execute=True):
+        comment.body = "As edited by the moderator."
+        comment.save()
+    assert "As edited by the moderator." in mine() and "As typed." not in mine()

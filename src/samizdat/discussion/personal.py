@@ -7,6 +7,7 @@ address they asked to be remembered, and the draft kept across a full-page login
 
 from __future__ import annotations
 
+from django.core.paginator import InvalidPage
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
@@ -40,9 +41,12 @@ def personal_parts(request: HttpRequest, entry, page_number: int) -> dict:
 
 def _pending_markup(request, entry, page_number: int, mine: list[int]) -> list[dict]:
     """The reader's pending comments on this page, rendered as the page renders comments."""
+    from samizdat.pagecache.middleware import depends_on_entry
+    from samizdat.publishing.views import comment_markup_context
+
     try:
         discussion = comment_page(entry, page_number, mine)
-    except Exception:  # a page number past the end: nothing of theirs on it
+    except InvalidPage:  # a page number past the end: nothing of theirs on it
         return []
     found: list[tuple[CommentNode, int | None]] = []
 
@@ -53,14 +57,15 @@ def _pending_markup(request, entry, page_number: int, mine: list[int]) -> list[d
             walk(node.replies, node.comment.pk)
 
     walk(discussion.nodes, None)
-    context = {
-        "post_url": entry.get_absolute_url(),
-        "discussion": discussion,
-        "comments_open": get_moderator().comments_open(entry),
-        "can_moderate": False,
-        # Never reused: a pending comment is one reader's, and rendered each time.
-        "fragment_generation": f"pending-{request.session.session_key}",
-    }
+    # Keyed as the page keys comment markup: an edit or a moderation of the pending
+    # comment replaces its entry's generation, so no stale markup is given back.
+    context = comment_markup_context(
+        entry,
+        discussion,
+        get_moderator().comments_open(entry),
+        False,
+        depends_on_entry(request, entry),
+    )
     return [
         {
             "id": node.comment.pk,

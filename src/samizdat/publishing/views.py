@@ -300,6 +300,19 @@ def _blank_form(request: HttpRequest, entry, context: dict) -> SafeString:
     return mark_safe(html)  # noqa: S308 -- our template's output; tokens are URL-safe
 
 
+def comment_markup_context(
+    entry, discussion, comments_open: bool, moderator: bool, generation: str
+) -> dict:
+    """What ``discussion/comment.html`` needs, for a page of threads or a single node."""
+    return {
+        "discussion": discussion,
+        "post_url": entry.get_absolute_url(),
+        "comments_open": comments_open,
+        "can_moderate": moderator,
+        "fragment_generation": generation,
+    }
+
+
 def _thread(
     request: HttpRequest,
     entry,
@@ -315,10 +328,10 @@ def _thread(
     a 1,000-comment thread is then one lookup, not a query and a template per comment.
     """
     pending = pending_ids(request)
-    shared = not moderator and not pending and not generation.startswith("down-")
+    alike = not moderator and not pending and not generation.startswith("down-")
     key = f"thread:{entry_generation(entry)}:{generation}:{number}:{int(comments_open)}"
     fragments = caches["fragments"]
-    if shared and (kept := fragments.get(key)) is not None:
+    if alike and (kept := fragments.get(key)) is not None:
         return mark_safe(kept[0]), kept[1]  # noqa: S308 -- rendered by our template below
     try:
         discussion = comment_page(entry, number, pending, all_pending=moderator)
@@ -326,16 +339,10 @@ def _thread(
         raise Http404(_("There is no such page of comments.")) from exc
     html = render_to_string(
         "discussion/thread.html",
-        {
-            "discussion": discussion,
-            "post_url": entry.get_absolute_url(),
-            "comments_open": comments_open,
-            "can_moderate": moderator,
-            "fragment_generation": generation,
-        },
+        comment_markup_context(entry, discussion, comments_open, moderator, generation),
         request=request,
     )
-    if shared:
+    if alike:
         fragments.set(key, (html, bool(discussion.nodes)))
     return mark_safe(html), bool(discussion.nodes)  # noqa: S308 -- our template's output
 
