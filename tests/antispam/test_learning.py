@@ -211,44 +211,60 @@ class TestThroughTheSite:
         assert "Most doubtful first" in page
 
 
+def _import_decided_export(tmp_path, youtube, capture) -> None:
+    """Import 25 spam, 25 approved and 5 pending comments from a WordPress export."""
+    from xml.sax.saxutils import escape
+
+    from samizdat.interchange.importers import import_wxr
+
+    spam = [row for row in youtube if row[2]][:25]
+    real = [row for row in youtube if not row[2]][:30]
+    statuses = ["spam"] * 25 + ["1"] * 25 + ["0"] * 5
+    comments = "".join(
+        f"<wp:comment><wp:comment_id>{n}</wp:comment_id>"
+        f"<wp:comment_author>{escape(author)}</wp:comment_author>"
+        f"<wp:comment_content>{escape(body)}</wp:comment_content>"
+        f"<wp:comment_approved>{status}</wp:comment_approved></wp:comment>"
+        for n, ((author, body, _), status) in enumerate(zip(spam + real, statuses, strict=True), 1)
+    )
+    wxr = tmp_path / "export.xml"
+    wxr.write_text(
+        '<?xml version="1.0"?><rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        "<item><title>Essay</title><content:encoded>Text</content:encoded>"
+        "<wp:post_id>7</wp:post_id><wp:status>publish</wp:status>"
+        "<wp:post_name>essay</wp:post_name><wp:post_type>post</wp:post_type>"
+        f"{comments}</item></channel></rss>",
+        encoding="utf-8",
+    )
+    with capture(execute=True):
+        import_wxr(wxr)
+    assert Comment.objects.filter(status=CommentStatus.PENDING).count() == 5
+
+
 class TestImport:
     def test_imported_statuses_train_the_filter(
         self, tmp_path, youtube, settings, django_capture_on_commit_callbacks
     ):
         """WordPress's spam and approved comments teach it; pending ones do not."""
-        from xml.sax.saxutils import escape
-
-        from samizdat.interchange.importers import import_wxr
-
         settings.SAMIZDAT_SPAM_AUTOTRAIN = "inline"
-        spam = [row for row in youtube if row[2]][:25]
-        real = [row for row in youtube if not row[2]][:30]
-        statuses = ["spam"] * 25 + ["1"] * 25 + ["0"] * 5
-        comments = "".join(
-            f"<wp:comment><wp:comment_id>{n}</wp:comment_id>"
-            f"<wp:comment_author>{escape(author)}</wp:comment_author>"
-            f"<wp:comment_content>{escape(body)}</wp:comment_content>"
-            f"<wp:comment_approved>{status}</wp:comment_approved></wp:comment>"
-            for n, ((author, body, _), status) in enumerate(
-                zip(spam + real, statuses, strict=True), 1
-            )
-        )
-        wxr = tmp_path / "export.xml"
-        wxr.write_text(
-            '<?xml version="1.0"?><rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"'
-            ' xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
-            "<item><title>Essay</title><content:encoded>Text</content:encoded>"
-            "<wp:post_id>7</wp:post_id><wp:status>publish</wp:status>"
-            "<wp:post_name>essay</wp:post_name><wp:post_type>post</wp:post_type>"
-            f"{comments}</item></channel></rss>",
-            encoding="utf-8",
-        )
-        with django_capture_on_commit_callbacks(execute=True):
-            import_wxr(wxr)
-        assert Comment.objects.filter(status=CommentStatus.PENDING).count() == 5
+        _import_decided_export(tmp_path, youtube, django_capture_on_commit_callbacks)
         stored = SpamModel.objects.get()
         assert (stored.spam_examples, stored.ham_examples, stored.abstains) == (25, 25, False)
         assert check(SPAMMY)[1][0].verdict == Verdict.SPAM
+
+    def test_the_import_leaves_training_to_the_worker(
+        self, tmp_path, youtube, settings, django_capture_on_commit_callbacks, run_tasks
+    ):
+        """The import does not wait for training: it queues it, once."""
+        settings.SAMIZDAT_SPAM_AUTOTRAIN = "queue"
+        settings.SAMIZDAT_SPAM_RETRAIN_DELAY = 0
+        _import_decided_export(tmp_path, youtube, django_capture_on_commit_callbacks)
+        assert not SpamModel.objects.exists()
+        results = list(run_tasks(due=True))
+        assert [r.task_path for r in results].count("samizdat.antispam.tasks.retrain") == 1
+        stored = SpamModel.objects.get()
+        assert (stored.spam_examples, stored.ham_examples) == (25, 25)
 
 
 def test_decisions_queue_one_retraining_for_the_worker(

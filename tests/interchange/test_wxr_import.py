@@ -331,3 +331,56 @@ def test_bytes_before_the_declaration_fail_cleanly_or_are_skipped_in_recover(tmp
     call_command("import_wxr", str(wxr), "--recover", stdout=out)
     assert Post.objects.get().title == "Kept"
     assert "before the XML declaration" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_bulk_written_values_read_back_as_the_orm_wrote_them(tmp_path):
+    """Rows go in through COPY (PostgreSQL) or executemany (SQLite), not the ORM's save:
+    addresses, dates, text with COPY's special characters and nulls must come back as
+    the ORM would have stored them."""
+    import datetime as dt
+
+    tricky = 'Tab\there, back\\slash, "quotes", \\N, newline\nand ünïcödé ✓'
+
+    def comment(n: int, ip: str, parent: int = 0) -> str:
+        return (
+            f"<wp:comment><wp:comment_id>{n}</wp:comment_id>"
+            "<wp:comment_author>Reader</wp:comment_author>"
+            "<wp:comment_author_email>reader@example.org</wp:comment_author_email>"
+            "<wp:comment_author_url>https://reader.example/</wp:comment_author_url>"
+            f"<wp:comment_author_IP>{ip}</wp:comment_author_IP>"
+            "<wp:comment_date_gmt>2011-02-03 04:05:06</wp:comment_date_gmt>"
+            f"<wp:comment_content><![CDATA[{tricky}]]></wp:comment_content>"
+            "<wp:comment_approved>1</wp:comment_approved>"
+            f"<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>"
+        )
+
+    wxr = tmp_path / "values.xml"
+    wxr.write_text(
+        '<?xml version="1.0"?><rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+        "<item><title>Values</title><content:encoded>Text</content:encoded>"
+        "<wp:post_id>9</wp:post_id><wp:status>publish</wp:status>"
+        "<wp:post_name>values</wp:post_name><wp:post_type>post</wp:post_type>"
+        f"{comment(1, '192.0.2.7')}{comment(2, '2001:0db8:0000:0000::0001', parent=1)}"
+        f"{comment(3, '')}</item></channel></rss>",
+        encoding="utf-8",
+    )
+    import_wxr(wxr)
+    first, blank, reply = Comment.objects.order_by("depth", "pk")
+    assert (first.ip_address, reply.ip_address, blank.ip_address) == (
+        "192.0.2.7",
+        "2001:db8::1",  # normalized, as GenericIPAddressField stores it
+        None,
+    )
+    assert first.body == tricky
+    assert first.created_at == dt.datetime(2011, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+    assert (first.author_email, first.author_url) == (
+        "reader@example.org",
+        "https://reader.example/",
+    )
+    assert (reply.parent_id, reply.root_id, reply.depth) == (first.pk, first.pk, 2)
+    assert first.moderation_reasons == Comment._meta.get_field("moderation_reasons").get_default()
+    # The ORM finds them by those values, as it would rows it wrote itself.
+    assert Comment.objects.filter(ip_address="2001:db8::1").get() == reply
+    assert Comment.objects.filter(body__contains="\\N,").count() == 3
