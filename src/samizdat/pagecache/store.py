@@ -28,6 +28,7 @@ import hashlib
 import logging
 import mmap
 import os
+import select
 import threading
 import time
 import zlib
@@ -151,11 +152,22 @@ def _unusable(path: Path, exc: OSError) -> None:
 
 
 class RedisGeneration:
-    """The generation in Redis, for several machines: one GET per request.
+    """The generations in Redis, for several machines, mirrored in each process.
 
-    Read with a plain redis-py client (one per process, made after granian forks), not
-    through Django's cache API, which builds a client object for every call.
+    Every replacement is published on a channel in the same transaction that writes it,
+    and each process listens there and keeps the tokens it has read. Redis sends the
+    message to every listener as it answers the writer, so by the time the request that
+    made a change has answered, the news is in every listening process's socket; a read
+    then costs a poll of that socket instead of a round trip. A process that is not
+    listening (starting, after an error) reads Redis every time, as before.
+
+    Read with plain redis-py clients (made after granian forks), not through Django's
+    cache API, which builds a client object for every call.
     """
+
+    #: How long the listener may go without hearing from Redis before it is asked
+    #: (a PING) and, if that goes unanswered as long again, given up.
+    QUIET_SECONDS = 2.0
 
     def __init__(self, url: str):
         self.url = url
@@ -165,13 +177,22 @@ class RedisGeneration:
         # kept pages stale, and a restarted Redis may bring back the old generation
         # (Debian saves its data on shutdown). The first good contact starts a new one.
         self.was_down = False
+        self.lock = threading.Lock()
+        self.listener: _Listener | None = None
+        self.listen_after = 0.0
+        self.known: dict[str, bytes] = {}  # tokens read or heard while listening
+        self.heard = 0  # messages applied: a read that overlapped one is not kept
 
     def _client(self):
         if self.client is None or self.pid != os.getpid():
             import redis
 
-            self.client = redis.Redis.from_url(self.url)
+            # Timeouts: a Redis that stops answering (a frozen host) fails a read, which
+            # renders the page, instead of holding the request.
+            self.client = redis.Redis.from_url(self.url, socket_timeout=2, socket_connect_timeout=2)
             self.pid = os.getpid()
+            self.listener = None  # a parent's connection is not this process's
+            self.known = {}
         return self.client
 
     @staticmethod
@@ -179,14 +200,21 @@ class RedisGeneration:
         return GENERATION_KEY if name == SITE else f"{GENERATION_KEY}:{name}"
 
     def tokens(self, names: tuple[str, ...]) -> bytes:
-        """The current tokens of ``names``, joined: one round trip."""
+        """The current tokens of ``names``, joined: from the mirror, or one round trip."""
         try:
             client = self._client()
             if self.was_down:
                 # Changes made while Redis was unreachable replaced no generation, and a
                 # restarted Redis may hold old ones: start the site anew.
-                client.set(GENERATION_KEY, os.urandom(GENERATION_BYTES))
+                self._replace(client, (SITE,))
                 self.was_down = False
+            listening = self._listening()
+            if listening:
+                known = self.known
+                try:
+                    return b"".join([known[name] for name in names])
+                except KeyError:
+                    seen = self.heard
             values = client.mget([self._key(name) for name in names])
             if None in values:
                 # Lost (evicted, a new Redis) or never made: start one; pages kept under
@@ -195,18 +223,139 @@ class RedisGeneration:
                     if value is None:
                         client.set(self._key(name), os.urandom(GENERATION_BYTES), nx=True)
                 values = client.mget([self._key(name) for name in names])
+            if listening:
+                with self.lock:
+                    self._hear()
+                    # A message applied since the read may be newer than what it read.
+                    if self.heard == seen and self.listener is not None:
+                        self.known.update(zip(names, values, strict=True))
             return b"".join(value or b"" for value in values)
         except Exception:
-            self.was_down = True
+            self._down()
             raise
 
     def bump(self, names: tuple[str, ...] = (SITE,)) -> None:
         try:
-            client = self._client()
-            client.mset({self._key(name): os.urandom(GENERATION_BYTES) for name in names})
+            self._replace(self._client(), names)
         except Exception:
-            self.was_down = True
+            self._down()
             raise
+
+    def _replace(self, client, names: tuple[str, ...]) -> None:
+        """Write new tokens for ``names`` and tell every listener, in one transaction."""
+        fresh = {name: os.urandom(GENERATION_BYTES) for name in names}
+        pipe = client.pipeline(transaction=True)
+        pipe.mset({self._key(name): token for name, token in fresh.items()})
+        pipe.publish(GENERATION_CHANNEL, _news(fresh))
+        pipe.execute()
+        with self.lock:
+            # Read again (not set): another process's newer token may already be here.
+            for name in names:
+                self.known.pop(name, None)
+
+    def _listening(self) -> bool:
+        """Apply the news waiting in the listener's socket; False if not listening."""
+        with self.lock:
+            if self.listener is None:
+                now = time.monotonic()
+                if now < self.listen_after:
+                    return False
+                self.listen_after = now + 1.0
+                try:
+                    self.listener = _Listener(self.url)
+                except Exception:
+                    logger.debug("cannot listen for generations; reading Redis", exc_info=True)
+                    return False
+                self.known = {}
+            try:
+                self._hear()
+            except Exception:
+                # Messages may have been missed (Redis restarted, the link broke): read
+                # Redis until listening again. What it holds is the truth, as before.
+                logger.info("the page cache stopped hearing from Redis; reading it instead")
+                self._stop_listening()
+                return False
+            return True
+
+    def _hear(self) -> None:
+        listener = self.listener
+        if listener is None:
+            return
+        for news in listener.news(self.QUIET_SECONDS):
+            for line in news.split(b"\n"):
+                name, _, token = line.partition(b" ")
+                self.known[name.decode()] = bytes.fromhex(token.decode())
+            self.heard += 1
+
+    def _down(self) -> None:
+        self.was_down = True
+        self._stop_listening()
+
+    def _stop_listening(self) -> None:
+        self.listen_after = time.monotonic() + 1.0
+        listener, self.listener = self.listener, None
+        self.known = {}
+        if listener is not None:
+            listener.close()
+
+    close = _stop_listening
+
+
+GENERATION_CHANNEL = GENERATION_KEY + ":news"
+
+
+def _news(tokens: dict[str, bytes]) -> bytes:
+    return "\n".join(f"{name} {token.hex()}" for name, token in tokens.items()).encode()
+
+
+class _Listener:
+    """A subscription to the generations' channel, read without blocking."""
+
+    def __init__(self, url: str):
+        import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        # No retries: a reconnection would hide the messages missed meanwhile.
+        client = redis.Redis.from_url(
+            url, retry=Retry(NoBackoff(), 0), socket_timeout=5, socket_connect_timeout=2
+        )
+        self.pubsub = client.pubsub()
+        self.pubsub.subscribe(GENERATION_CHANNEL)
+        # Once Redis confirms, every later change reaches this socket.
+        confirmed = self.pubsub.get_message(timeout=2.0)
+        if confirmed is None or confirmed["type"] != "subscribe":
+            self.close()
+            raise ConnectionError("Redis did not confirm the subscription")
+        self.poll = select.poll()
+        self.poll.register(self.pubsub.connection._sock, select.POLLIN)
+        self.heard_at = time.monotonic()
+        self.asked_at: float | None = None
+
+    def news(self, quiet: float) -> list[bytes]:
+        """Return the messages waiting, without blocking; raise if the link is gone."""
+        now = time.monotonic()
+        received = []
+        # The socket is empty after each drain (the parser's buffer too, as
+        # get_message reads until nothing is left): a poll says whether anything came.
+        if self.poll.poll(0):
+            while (message := self.pubsub.get_message(timeout=0)) is not None:
+                if message["type"] == "message":
+                    received.append(message["data"])
+            self.heard_at, self.asked_at = now, None
+        elif now - self.heard_at > quiet:
+            if self.asked_at is None:
+                self.pubsub.ping()  # answered on this connection, as a message
+                self.asked_at = now
+            elif now - self.asked_at > quiet:
+                raise ConnectionError("Redis did not answer the listener's PING")
+        return received
+
+    def close(self) -> None:
+        try:
+            self.pubsub.close()
+        except Exception:
+            logger.debug("closing the generations listener failed", exc_info=True)
 
 
 #: How long a claim to render a page holds if its request never releases it (a crash).
@@ -439,6 +588,8 @@ class PageStore:
     def reset(self) -> None:
         """Forget what was read from the settings (they changed in this process)."""
         self._config = None
+        if isinstance(self._generation, RedisGeneration):
+            self._generation.close()
         self._generation = None
         self._claims = None
         self._forget_local()
