@@ -139,3 +139,35 @@ def test_post_page_queries_do_not_grow(
         response = client.get(post.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('class="comment depth-') == threads * 4
+
+
+@pytest.mark.django_db
+def test_a_posted_comment_is_sent_to_the_page_it_is_on(client, post, settings, comment_data):
+    """A new thread's page comes from the post's count, read under the row lock; a
+    reply's is counted. Either way it is the page the comment is shown on."""
+    from samizdat.discussion.models import Comment
+    from samizdat.discussion.threads import page_of
+
+    settings.SAMIZDAT_COMMENTS_PER_PAGE = 3
+    settings.SAMIZDAT_COMMENTS_MODERATION = "none"
+    settings.SAMIZDAT_COMMENTS_FLOOD_SECONDS = 0
+    locations = []
+    for n in range(8):
+        data = comment_data(body=f"Thread {n}.", author_email=f"t{n}@example.org")
+        locations.append(client.post(URL, data)["Location"])
+    first = Comment.objects.get(body="Thread 0.")
+    reply = client.post(
+        URL,
+        comment_data(body="A reply.", parent_id=first.pk, author_email="r@example.org"),
+    )["Location"]
+    locations.append(reply)
+    pages = [1, 1, 1, 2, 2, 2, 3, 3, 1]
+    for location, page in zip(locations, pages, strict=True):
+        comment = Comment.objects.get(pk=int(location.rsplit("#comment-", 1)[1]))
+        assert page_of(comment) == page  # counted: a fresh object has no remembered page
+        if page > 1:
+            assert f"/comment-page-{page}/#comment-{comment.pk}" in location
+        else:
+            assert "comment-page" not in location
+        html = client.get(location.split("#")[0]).content.decode()
+        assert f'id="comment-{comment.pk}"' in html

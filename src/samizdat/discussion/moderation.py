@@ -93,9 +93,10 @@ class CommentModerator:
             body=comment.body,
             created_at__gte=since,
         ).exclude(status=CommentStatus.TRASH)
-        stored = duplicate.order_by("-created_at").first()
-        if stored is None:
+        found = duplicate.order_by("-created_at").values_list("pk", flat=True).first()
+        if found is None:
             return
+        stored = Comment.objects.get(pk=found)
         message = _("Duplicate comment detected; it looks as though you\u2019ve already said that!")
         if stored.status in (CommentStatus.APPROVED, CommentStatus.PENDING):
             raise AlreadyPosted(message, stored)

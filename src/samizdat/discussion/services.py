@@ -127,8 +127,9 @@ def post_comment(
     moderator = get_moderator()
     with transaction.atomic():
         # Lock the post (or page) row: on PostgreSQL this serializes the duplicate and flood checks
-        # with the insert (SQLite's IMMEDIATE transactions already do).
-        entry = type(entry).objects.select_for_update().get(pk=entry.pk)
+        # with the insert (SQLite's IMMEDIATE transactions already do). What moderation
+        # reads is read again under the lock; the rest (the body) is not fetched twice.
+        _lock_and_refresh(entry)
         setattr(comment, "post" if isinstance(entry, Post) else "page", entry)
         parent = resolve_parent(entry, draft.parent_id)
         comment.parent = parent  # Comment.save() derives the thread's root and the depth.
@@ -140,8 +141,28 @@ def post_comment(
         if any(response is False for _receiver, response in responses):
             raise CommentRejected(_("Your comment could not be accepted."))
         comment.save()  # The post_save receiver refreshes the post's count.
+        if comment.parent_id is None and comment.status == CommentStatus.APPROVED:
+            # The newest thread: its page follows from the count read under the lock.
+            comment._page = entry.thread_count // app_settings.PER_PAGE + 1
         signals.comment_was_posted.send(sender=Comment, comment=comment, request=request)
     return comment
+
+
+#: The fields of a post (or page) that deciding on a comment reads, read under the lock.
+_LOCKED_FIELDS = {
+    Post: ("comments_open", "status", "published_at", "thread_count", "comment_count"),
+    Page: ("comments_open", "published", "created_at", "thread_count", "comment_count"),
+}
+
+
+def _lock_and_refresh(entry: Post | Page) -> None:
+    """Lock the entry's row for this transaction and refresh what moderation reads."""
+    names = _LOCKED_FIELDS[type(entry)]
+    row = type(entry).objects.select_for_update().filter(pk=entry.pk).values_list(*names).first()
+    if row is None:
+        raise CommentRejected(_("Sorry, comments are closed for this item."))
+    for name, value in zip(names, row, strict=True):
+        setattr(entry, name, value)
 
 
 #: Statuses a comment is held in apart from the discussion; leaving one restores what it was.

@@ -142,6 +142,9 @@ def build_tree(roots: list[Comment], replies: list[Comment], max_depth: int) -> 
 
 def page_of(comment: Comment) -> int:
     """Return the page number on which a comment's thread starts."""
+    known = getattr(comment, "_page", None)  # set by post_comment for a new thread
+    if known is not None:
+        return known
     root_id = comment.root_id or comment.pk
     root = comment if root_id == comment.pk else Comment.objects.get(pk=root_id)
     before = (

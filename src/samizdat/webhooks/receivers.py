@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from samizdat.discussion.models import CommentStatus
 from samizdat.notifications.mail import absolute
-from samizdat.webhooks.services import emit
+from samizdat.webhooks.services import emit, emit_each
 
 
 def comment_data(comment) -> dict:
@@ -32,12 +32,12 @@ def comment_data(comment) -> dict:
 
 
 def comment_posted(sender, comment, **kwargs):
-    data = comment_data(comment)
-    emit("comment.posted", data)
+    events = ["comment.posted"]
     if comment.status == CommentStatus.APPROVED:
-        emit("comment.approved", data)
+        events.append("comment.approved")
     elif comment.status == CommentStatus.SPAM:
-        emit("comment.spam", data)
+        events.append("comment.spam")
+    emit_each(tuple(events), comment_data(comment))
 
 
 def comments_moderated(sender, comments, status, previous_statuses=None, **kwargs):

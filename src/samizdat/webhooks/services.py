@@ -31,19 +31,30 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
 
 def emit(event: str, data: dict) -> int:
     """Queue ``event`` for every active webhook that wants it; return how many."""
+    return emit_each((event,), data)
+
+
+def emit_each(events: tuple[str, ...], data: dict) -> int:
+    """Queue each of ``events`` (about one thing) for the webhooks that want it, reading
+    the webhooks once; return how many deliveries were queued."""
     from samizdat.webhooks.tasks import deliver
 
-    hooks = [w for w in Webhook.objects.filter(active=True) if event in (w.events or [])]
-    payload = {"type": event, "timestamp": timezone.now().isoformat(), "data": data}
-    for hook in hooks:
-        delivery = Delivery.objects.create(
-            webhook=hook,
-            message_id="msg_" + secrets.token_urlsafe(18),
-            event=event,
-            payload=payload,
-        )
-        deliver.enqueue(delivery.pk)
-    return len(hooks)
+    active = list(Webhook.objects.filter(active=True))
+    queued = 0
+    for event in events:
+        payload = {"type": event, "timestamp": timezone.now().isoformat(), "data": data}
+        for hook in active:
+            if event not in (hook.events or []):
+                continue
+            delivery = Delivery.objects.create(
+                webhook=hook,
+                message_id="msg_" + secrets.token_urlsafe(18),
+                event=event,
+                payload=payload,
+            )
+            deliver.enqueue(delivery.pk)
+            queued += 1
+    return queued
 
 
 class DeliveryFailed(Exception):
