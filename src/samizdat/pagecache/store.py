@@ -225,9 +225,8 @@ class RedisGeneration:
                 values = client.mget([self._key(name) for name in names])
             if listening:
                 with self.lock:
-                    self._hear()
                     # A message applied since the read may be newer than what it read.
-                    if self.heard == seen and self.listener is not None:
+                    if self._heard_safely() and self.heard == seen:
                         self.known.update(zip(names, values, strict=True))
             return b"".join(value or b"" for value in values)
         except Exception:
@@ -267,15 +266,19 @@ class RedisGeneration:
                     logger.debug("cannot listen for generations; reading Redis", exc_info=True)
                     return False
                 self.known = {}
-            try:
-                self._hear()
-            except Exception:
-                # Messages may have been missed (Redis restarted, the link broke): read
-                # Redis until listening again. What it holds is the truth, as before.
-                logger.info("the page cache stopped hearing from Redis; reading it instead")
-                self._stop_listening()
-                return False
-            return True
+            return self._heard_safely()
+
+    def _heard_safely(self) -> bool:
+        """Apply the news waiting (the lock held); False if the listener is gone."""
+        try:
+            self._hear()
+        except Exception:
+            # Messages may have been missed (Redis restarted, the link broke): read
+            # Redis until listening again. What it holds is the truth, as before.
+            logger.info("the page cache stopped hearing from Redis; reading it instead")
+            self._stop_listening()
+            return False
+        return self.listener is not None
 
     def _hear(self) -> None:
         listener = self.listener
