@@ -244,6 +244,16 @@ FRAGMENTS = {
 }
 
 
+# A post's own parts of its page (publishing.views._article), in each worker's memory;
+# few, as each holds the essay's whole text.
+ARTICLES = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "samizdat-articles",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 300},
+}
+
+
 def _caches() -> dict:
     """Redis when REDIS_URL (or a redis:// CACHE_URL) is set; else per process, and files.
 
@@ -256,6 +266,7 @@ def _caches() -> dict:
         return {
             "default": {**redis, "KEY_PREFIX": "samizdat"},
             "fragments": FRAGMENTS,
+            "articles": ARTICLES,
             "pages": {**redis, "KEY_PREFIX": "samizdat-pages", "TIMEOUT": None},
             "ratelimits": {**redis, "KEY_PREFIX": "samizdat-rl"},
         }
@@ -264,6 +275,7 @@ def _caches() -> dict:
     return {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "fragments": FRAGMENTS,
+        "articles": ARTICLES,
         "pages": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "cache" / "pages"),

@@ -34,7 +34,7 @@ from samizdat.discussion.threads import comment_page
 from samizdat.identity.services import configured_providers, current_identity, pop_draft
 from samizdat.pagecache.decorators import not_shared
 from samizdat.pagecache.middleware import depends_on_entry
-from samizdat.pagecache.store import entry_generation, remember
+from samizdat.pagecache.store import SITE, entry_generation, remember, store
 from samizdat.publishing.citations import link_sources
 from samizdat.publishing.models import Category, Page, Post, Tag
 
@@ -368,6 +368,40 @@ def render_post(
     status: int = 200,
 ) -> HttpResponse:
     """Render a post page; the discussion app uses it to show a form with errors."""
+    context = {
+        "post": post,
+        "article": _article(request, post),
+        **discussion_context(request, post, comment_page_number=comment_page_number, form=form),
+    }
+    return render(request, "publishing/post_detail.html", context, status=status)
+
+
+def _article(request: HttpRequest, post: Post) -> dict[str, SafeString]:
+    """The post's own parts of its page (its tags in <head>, the article with its sources
+    and terms, the links to its neighbours), kept whole per worker.
+
+    None of it shows a comment, so a comment (which replaces only its entry's
+    generation) re-renders only the discussion; anything else that changes these parts
+    (the post, its sources or terms, another post, the settings) replaces the site's.
+    Staff get theirs rendered: it has an Edit link.
+    """
+    if request.user.is_staff:
+        return _render_article(request, post)
+    try:
+        generation = store.generation.tokens((SITE,)).hex()
+    except Exception:
+        return _render_article(request, post)  # the store is down: nothing may be reused
+    # The Open Graph address names the host the page was asked for.
+    key = f"article:{post.pk}:{generation}:{request.scheme}://{request.get_host()}"
+    articles = caches["articles"]
+    kept = articles.get(key)
+    if kept is None:
+        kept = {name: str(html) for name, html in _render_article(request, post).items()}
+        articles.set(key, kept)
+    return {name: mark_safe(html) for name, html in kept.items()}  # noqa: S308 -- our templates'
+
+
+def _render_article(request: HttpRequest, post: Post) -> dict[str, SafeString]:
     # Read once per process until a post changes (posts replace the site's generation).
     previous_post, next_post = remember(f"adjacent:{post.pk}", lambda: adjacent_posts(post))
     body, sources = link_sources(post.body_html, list(post.sources.all()))
@@ -379,9 +413,11 @@ def render_post(
         "sources": sources,
         "tags": list(post.tags.all()),
         "categories": list(post.categories.all()),
-        **discussion_context(request, post, comment_page_number=comment_page_number, form=form),
     }
-    return render(request, "publishing/post_detail.html", context, status=status)
+    return {
+        "head": render_to_string("publishing/_post_head.html", context, request=request),
+        "body": render_to_string("publishing/_post_article.html", context, request=request),
+    }
 
 
 def adjacent_posts(post: Post) -> tuple[Post | None, Post | None]:
