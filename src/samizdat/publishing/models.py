@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from samizdat.core import markup, wordpress
+from samizdat.core.reversing import reverse_once
 
 EXCERPT_WORDS = 55  # WordPress's excerpt_length.
 _FOOTNOTES_RE = re.compile(r'<hr class="footnotes-sep"\s*/?>.*', re.DOTALL)
@@ -249,20 +250,19 @@ class Post(Entry):
         )
 
     def permalink_kwargs(self) -> dict[str, str]:
+        return dict(zip(("year", "month", "day", "slug"), self._permalink_args(), strict=True))
+
+    def _permalink_args(self) -> tuple[str, str, str, str]:
         local = timezone.localtime(self.published_at)
-        return {
-            "year": f"{local.year:04d}",
-            "month": f"{local.month:02d}",
-            "day": f"{local.day:02d}",
-            "slug": self.slug,
-        }
+        return f"{local.year:04d}", f"{local.month:02d}", f"{local.day:02d}", self.slug
 
     def get_absolute_url(self) -> str:
-        return reverse("publishing:post", kwargs=self.permalink_kwargs())
+        # Reversed once per process: a post page names its own address several times.
+        return reverse_once("publishing:post", *self._permalink_args())
 
     @property
     def comments_feed_url(self) -> str:
-        return reverse("publishing:post-comments-feed", kwargs=self.permalink_kwargs())
+        return reverse_once("publishing:post-comments-feed", *self._permalink_args())
 
 
 class Page(Entry):

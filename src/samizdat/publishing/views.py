@@ -22,6 +22,7 @@ from django.http import (
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.safestring import SafeString, mark_safe
@@ -184,9 +185,8 @@ def post_detail(
     request: HttpRequest, year: str, month: str, day: str, slug: str, page: int = 1
 ) -> HttpResponse:
     """Show a post, its sources and one page of its discussion."""
-    post = get_object_or_404(
-        Post.objects.visible_to(request.user).select_related("author"), slug=slug
-    )
+    # The author is read only when the article is rendered (most renders reuse it).
+    post = get_object_or_404(Post.objects.visible_to(request.user), slug=slug)
     canonical = post.permalink_kwargs()
     if (year, month, day) != (canonical["year"], canonical["month"], canonical["day"]):
         # The slug is unique: send a link with a stale date to the post's own URL.
@@ -392,7 +392,8 @@ def _article(request: HttpRequest, post: Post) -> dict[str, SafeString]:
     except Exception:
         return _render_article(request, post)  # the store is down: nothing may be reused
     # The Open Graph address names the host the page was asked for.
-    key = f"article:{post.pk}:{generation}:{request.scheme}://{request.get_host()}"
+    where = f"{request.scheme}://{request.get_host()}{get_script_prefix()}"
+    key = f"article:{post.pk}:{generation}:{where}"
     articles = caches["articles"]
     kept = articles.get(key)
     if kept is None:
