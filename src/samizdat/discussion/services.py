@@ -148,7 +148,8 @@ def post_comment(
     return comment
 
 
-#: The fields of a post (or page) that deciding on a comment reads, read under the lock.
+#: The fields of a post (or page) that deciding on a comment and placing it read, read
+#: again under the lock.
 _LOCKED_FIELDS = {
     Post: ("comments_open", "status", "published_at", "thread_count", "comment_count"),
     Page: ("comments_open", "published", "created_at", "thread_count", "comment_count"),

@@ -128,8 +128,8 @@ def insert(model: type[models.Model], objects: Sequence[models.Model | Row]) -> 
         rows = [values(obj) for obj in objects]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # COPY streams the rows in one statement: 200,000 comments took 47 s as an
-            # executemany (a pipeline of INSERTs, each planned and run) and 9 s this way.
+            # COPY streams the rows in one statement; executemany sends a pipeline of
+            # INSERTs, each parsed and run (40,000 comments: 5.7 s of inserts, now 3.5 s).
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
